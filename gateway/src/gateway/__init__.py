@@ -1,0 +1,1 @@
+"""SmartGov API gateway: one door with authentication, routing, rate limits and the merged OpenAPI."""

@@ -1,0 +1,1 @@
+"""The `smartgov` command."""

@@ -1,0 +1,1 @@
+"""SmartGov data catalogue: DCAT-AP.de, CKAN-compatible, searchable, harvestable."""

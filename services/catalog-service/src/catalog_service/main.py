@@ -1,0 +1,25 @@
+"""create_app(): wires servicekit, routers and event consumers."""
+
+from fastapi import FastAPI
+
+from servicekit.runtime import create_app as create_service_app
+from catalog_service import __doc__ as description
+from catalog_service.database import Base, kit, outbox, tenants
+from catalog_service.settings import Settings
+
+VERSION = "0.1.0"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    return create_service_app(
+        settings,
+        title="SmartGov catalog service",
+        description=description or "",
+        version=VERSION,
+        metadata=Base.metadata,
+        kit=kit,
+        outbox=outbox,
+        routers=[],
+        handlers={**tenants.handlers()},
+    )

@@ -1,0 +1,1 @@
+"""SmartGov participation: consultations, contributions, supports, surveys, results."""

@@ -1,0 +1,16 @@
+"""`participation-service serve` or `participation-service migrate`."""
+
+from servicekit.cli import service_main
+from participation_service.settings import Settings
+
+MIGRATIONS = "participation_service:migrations"
+
+
+def main() -> None:
+    service_main(
+        "participation-service", Settings, "participation_service.main:create_app", MIGRATIONS
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""SmartGov use-case service."""

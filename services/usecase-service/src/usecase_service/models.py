@@ -1,0 +1,1 @@
+"""Imports every domain module's models so Alembic sees all tables."""

@@ -1,1 +1,1 @@
-"""SmartGov API gateway: one door with authentication, routing, rate limits and the merged OpenAPI."""
+"""SmartGov API gateway: authentication, routing, rate limits and the merged OpenAPI."""

@@ -18,9 +18,15 @@ class Settings(ServiceSettings):
         default=None, validation_alias="GATEWAY_INTERNAL_TOKEN_PRIVATE_KEY_FILE"
     )
     dev_auth: bool = Field(default=False, validation_alias="GATEWAY_DEV_AUTH")
-    dev_auth_secret: SecretStr | None = Field(default=None, validation_alias="GATEWAY_DEV_AUTH_SECRET")
-    usecase_url: str = Field(default="http://127.0.0.1:8001", validation_alias="GATEWAY_USECASE_URL")
-    catalog_url: str = Field(default="http://127.0.0.1:8002", validation_alias="GATEWAY_CATALOG_URL")
+    dev_auth_secret: SecretStr | None = Field(
+        default=None, validation_alias="GATEWAY_DEV_AUTH_SECRET"
+    )
+    usecase_url: str = Field(
+        default="http://127.0.0.1:8001", validation_alias="GATEWAY_USECASE_URL"
+    )
+    catalog_url: str = Field(
+        default="http://127.0.0.1:8002", validation_alias="GATEWAY_CATALOG_URL"
+    )
     participation_url: str = Field(
         default="http://127.0.0.1:8003", validation_alias="GATEWAY_PARTICIPATION_URL"
     )

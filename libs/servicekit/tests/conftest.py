@@ -6,9 +6,9 @@ from contextlib import asynccontextmanager
 
 import httpx
 import pytest
-from sampleapp import Base, make_app
 from sqlalchemy import func, select
 
+from sampleapp import Base, make_app
 from servicekit.db import Database
 from servicekit.testing.plugin import running
 
@@ -27,7 +27,9 @@ def sample_client(
     """`async with sample_client(nats_url) as (app, client): ...`"""
 
     @asynccontextmanager
-    async def make(nats_url: str, **kwargs: object) -> AsyncIterator[tuple[object, httpx.AsyncClient]]:
+    async def make(
+        nats_url: str, **kwargs: object
+    ) -> AsyncIterator[tuple[object, httpx.AsyncClient]]:
         await create_schema(fresh_database_url)
         app = make_app(fresh_database_url, nats_url, internal_keypair[1], **kwargs)
         async with running(app):

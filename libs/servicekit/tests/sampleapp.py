@@ -92,9 +92,14 @@ async def post_note(data: NoteIn, db: DB, principal: Caller) -> NoteOut:
 async def list_notes(db: DB, params: Annotated[PageParams, Depends(page_params)]) -> Page[NoteOut]:
     async with db.sessions() as session:
         rows, cursor = await paginate(
-            session, select(Note), [SortKey(Note.text, attribute="text"), SortKey(Note.id, attribute="id")], params
+            session,
+            select(Note),
+            [SortKey(Note.text, attribute="text"), SortKey(Note.id, attribute="id")],
+            params,
         )
-    return Page(items=[NoteOut(id=n.id, text=n.text, version=n.version) for n in rows], next_cursor=cursor)
+    return Page(
+        items=[NoteOut(id=n.id, text=n.text, version=n.version) for n in rows], next_cursor=cursor
+    )
 
 
 @router.get("/notes/{note_id}")

@@ -100,14 +100,21 @@ async def test_health_ready_and_metrics(sample_client, nats_server):
         await client.get("/api/v1/notes")
         metrics = await client.get("/metrics")
     assert metrics.status_code == 200
-    assert 'http_requests_total{method="GET",route="/api/v1/notes",service="sample-service",status="200"}' in metrics.text
+    assert (
+        'http_requests_total{method="GET",route="/api/v1/notes",service="sample-service",status="200"}'
+        in metrics.text
+    )
 
 
-async def test_unauthenticated_write_is_401_and_forged_identity_rejected(sample_client, nats_server):
+async def test_unauthenticated_write_is_401_and_forged_identity_rejected(
+    sample_client, nats_server
+):
     async with sample_client(nats_server.url) as (_, client):
         anonymous = await client.post("/api/v1/notes", json={"text": "hi"})
         forged = await client.post(
-            "/api/v1/notes", json={"text": "hi"}, headers={"X-SmartGov-Identity": "eyJhbGciOiJub25lIn0.e30."}
+            "/api/v1/notes",
+            json={"text": "hi"},
+            headers={"X-SmartGov-Identity": "eyJhbGciOiJub25lIn0.e30."},
         )
         listing = await client.get("/api/v1/notes")
     assert anonymous.status_code == 401

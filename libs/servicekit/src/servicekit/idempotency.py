@@ -7,7 +7,6 @@ different request is a 422; a retry while the first is still running is a 409.
 from __future__ import annotations
 
 import hashlib
-
 from datetime import timedelta
 from typing import Any
 
@@ -192,5 +191,3 @@ class _Replay:
         raw.append((b"content-length", str(len(self.body)).encode()))
         await send({"type": "http.response.start", "status": self.status, "headers": raw})
         await send({"type": "http.response.body", "body": self.body})
-
-

@@ -78,9 +78,7 @@ class Principal:
 
     def require_authenticated(self) -> None:
         if not self.is_authenticated:
-            raise ProblemError(
-                401, "Sign in to do this.", headers={"WWW-Authenticate": "Bearer"}
-            )
+            raise ProblemError(401, "Sign in to do this.", headers={"WWW-Authenticate": "Bearer"})
 
     def require_role(self, municipality: str, *roles: Role, hide: bool = False) -> None:
         """Raise 401/403 (or 404 with `hide`, so a record's existence does not leak)."""

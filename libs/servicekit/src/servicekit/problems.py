@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://smartgov.example/problems/"
 
+
 class FieldError(BaseModel):
     field: str = Field(description="Dotted path of the offending field, e.g. `body.title`.")
     message: str
@@ -174,7 +175,11 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": HTTPStatus(status).phrase}
+    status: {
+        "model": Problem,
+        "content": {PROBLEM_JSON: {}},
+        "description": HTTPStatus(status).phrase,
+    }
     for status in (400, 401, 403, 404, 409, 412, 413, 422, 429, 500, 503)
 }
 

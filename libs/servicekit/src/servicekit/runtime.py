@@ -18,8 +18,8 @@ from servicekit.events.bus import EventBus
 from servicekit.events.consumer import EventConsumer, Handler
 from servicekit.events.outbox import Outbox, OutboxRelay
 from servicekit.events.streams import stream_for_subject
-from servicekit.identity import InternalTokenVerifier
 from servicekit.idempotency import IdempotencyMiddleware
+from servicekit.identity import InternalTokenVerifier
 from servicekit.logs import configure_logging
 from servicekit.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from servicekit.problems import PROBLEM_JSON, install_problem_handlers, problem_response

@@ -32,9 +32,7 @@ class Tenants:
     async def apply(self, session: AsyncSession, event: CloudEvent) -> None:
         data = event.data
         table = self.table
-        existing = (
-            await session.execute(select(table).where(table.c.id == data["id"]))
-        ).first()
+        existing = (await session.execute(select(table).where(table.c.id == data["id"]))).first()
         values = {
             "slug": data["slug"],
             "name": data["name"],

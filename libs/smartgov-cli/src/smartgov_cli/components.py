@@ -16,8 +16,12 @@ class Component:
 
 
 COMPONENTS: tuple[Component, ...] = (
-    Component("usecase", "usecase_service", 8001, "USECASE", "usecase_service:migrations", "usecase"),
-    Component("catalog", "catalog_service", 8002, "CATALOG", "catalog_service:migrations", "catalog"),
+    Component(
+        "usecase", "usecase_service", 8001, "USECASE", "usecase_service:migrations", "usecase"
+    ),
+    Component(
+        "catalog", "catalog_service", 8002, "CATALOG", "catalog_service:migrations", "catalog"
+    ),
     Component(
         "participation",
         "participation_service",

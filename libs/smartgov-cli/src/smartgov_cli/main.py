@@ -69,7 +69,9 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    platform = Platform(DATA_DIR, nats_url=os.environ.get("SMARTGOV_NATS_URL", "nats://127.0.0.1:4222"))
+    platform = Platform(
+        DATA_DIR, nats_url=os.environ.get("SMARTGOV_NATS_URL", "nats://127.0.0.1:4222")
+    )
     env = platform.env()
     targets = [BY_NAME[args.service]] if args.service else list(COMPONENTS)
     for component in targets:

@@ -44,15 +44,11 @@ def component_env(data_dir: Path, nats_url: str, ports: dict[str, int]) -> dict[
 
 
 def default_ports() -> dict[str, int]:
-    return {
-        c.name: int(os.environ.get(f"{c.env_prefix}_PORT", c.port)) for c in COMPONENTS
-    }
+    return {c.name: int(os.environ.get(f"{c.env_prefix}_PORT", c.port)) for c in COMPONENTS}
 
 
 def migrate(component: Component, env: dict[str, str]) -> None:
-    subprocess.run(
-        [sys.executable, "-m", component.module, "migrate"], env=env, check=True
-    )
+    subprocess.run([sys.executable, "-m", component.module, "migrate"], env=env, check=True)
 
 
 @dataclass

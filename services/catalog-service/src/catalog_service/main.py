@@ -2,10 +2,10 @@
 
 from fastapi import FastAPI
 
-from servicekit.runtime import create_app as create_service_app
 from catalog_service import __doc__ as description
 from catalog_service.database import Base, kit, outbox, tenants
 from catalog_service.settings import Settings
+from servicekit.runtime import create_app as create_service_app
 
 VERSION = "0.1.0"
 

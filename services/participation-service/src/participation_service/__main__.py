@@ -1,7 +1,7 @@
 """`participation-service serve` or `participation-service migrate`."""
 
-from servicekit.cli import service_main
 from participation_service.settings import Settings
+from servicekit.cli import service_main
 
 MIGRATIONS = "participation_service:migrations"
 

@@ -7,5 +7,6 @@ class Settings(ServiceSettings):
     service_name: str = "participation-service"
     port: int = Field(default=8003, validation_alias="PARTICIPATION_PORT")
     database_url: str = Field(
-        default_factory=lambda: sqlite_url_for("participation"), validation_alias="PARTICIPATION_DATABASE_URL"
+        default_factory=lambda: sqlite_url_for("participation"),
+        validation_alias="PARTICIPATION_DATABASE_URL",
     )

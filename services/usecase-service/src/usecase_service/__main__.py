@@ -7,9 +7,7 @@ MIGRATIONS = "usecase_service:migrations"
 
 
 def main() -> None:
-    service_main(
-        "usecase-service", Settings, "usecase_service.main:create_app", MIGRATIONS
-    )
+    service_main("usecase-service", Settings, "usecase_service.main:create_app", MIGRATIONS)
 
 
 if __name__ == "__main__":

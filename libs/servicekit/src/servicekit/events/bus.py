@@ -99,7 +99,7 @@ class EventBus:
     async def ping(self, timeout: float = 1.0) -> None:
         if self.nc is None or not self.nc.is_connected:
             raise ConnectionError("not connected to NATS")
-        await self.nc.flush(timeout=timeout)
+        await self.nc.flush(timeout=max(1, int(timeout)))
 
     async def close(self) -> None:
         self._closing = True

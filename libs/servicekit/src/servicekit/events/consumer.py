@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-from nats.js.errors import BadRequestError, NotFoundError
 from prometheus_client import Counter
 from pydantic import ValidationError
 from sqlalchemy import insert, select
@@ -80,10 +79,16 @@ class EventConsumer:
                 asyncio.create_task(self._run(part), name=f"{self.durable}-{part.stream.name}")
             )
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 3.0) -> None:
+        """Let the message in hand finish (its effect and ack), then stop fetching."""
         self._stopping.set()
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(self._tasks, timeout=grace)
+        for task in pending:
+            task.cancel()
         for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 
     def config(self, part: _StreamConsumer) -> ConsumerConfig:
@@ -98,17 +103,11 @@ class EventConsumer:
         )
 
     async def _ensure(self, part: _StreamConsumer) -> None:
+        """Create or update the durable (the server treats a create without action as
+        create-or-update since 2.10, so replicas racing here agree)."""
         js = self.bus.js
         assert js is not None
-        config = self.config(part)
-        try:
-            await js.consumer_info(part.stream.name, self.durable)
-            await js.update_consumer(part.stream.name, config)
-        except NotFoundError:
-            try:
-                await js.add_consumer(part.stream.name, config)
-            except BadRequestError:
-                await js.update_consumer(part.stream.name, config)
+        await js.add_consumer(part.stream.name, self.config(part))
 
     async def _run(self, part: _StreamConsumer) -> None:
         generation = -1
@@ -139,6 +138,9 @@ class EventConsumer:
                 log.warning("consumer %s/%s: %s", self.durable, part.stream.name, exc)
                 sub = None
                 await asyncio.sleep(0.5)
+        if sub is not None:
+            with contextlib.suppress(Exception):
+                await sub.unsubscribe()
 
     async def handle(self, msg: Msg) -> None:
         deliveries = msg.metadata.num_delivered or 1

@@ -8,11 +8,11 @@ import contextlib
 import logging
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from prometheus_client import Counter, Gauge
+from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy import event as sa_event
-from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,7 +24,9 @@ from servicekit.tables import KitTables
 
 log = logging.getLogger("servicekit.outbox")
 
-EVENTS_PUBLISHED = Counter("outbox_events_published_total", "Events the relay published", ["service"])
+EVENTS_PUBLISHED = Counter(
+    "outbox_events_published_total", "Events the relay published", ["service"]
+)
 OUTBOX_PENDING = Gauge("outbox_pending_events", "Unpublished events seen by the relay", ["service"])
 
 
@@ -88,7 +90,7 @@ class Lease:
                 .where((table.c.holder == self.holder) | (table.c.expires_at < now))
                 .values(holder=self.holder, expires_at=expires)
             )
-            if result.rowcount:  # type: ignore[attr-defined]
+            if cast(CursorResult[Any], result).rowcount:
                 return True
             exists = await session.scalar(select(table.c.name).where(table.c.name == self.name))
             if exists:

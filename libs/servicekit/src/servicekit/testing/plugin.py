@@ -6,14 +6,19 @@ Loaded with `-p servicekit.testing.plugin`.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 
-from servicekit.identity import InternalTokenSigner, Principal, PrincipalKind, Role, generate_keypair
+from servicekit.identity import (
+    InternalTokenSigner,
+    Principal,
+    PrincipalKind,
+    Role,
+    generate_keypair,
+)
+from servicekit.testing.apps import running
 from servicekit.testing.databases import POSTGRES_ENV, fresh_database, selected_backend
 from servicekit.testing.nats import NatsServer
 
@@ -119,8 +124,4 @@ def identity(internal_signer: InternalTokenSigner) -> IdentityFactory:
     return make
 
 
-@asynccontextmanager
-async def running(app: FastAPI) -> AsyncIterator[FastAPI]:
-    """Run an app's lifespan (start-up and shutdown) around a block."""
-    async with app.router.lifespan_context(app):
-        yield app
+__all__ = ["running"]

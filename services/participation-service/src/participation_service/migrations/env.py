@@ -1,5 +1,5 @@
-from servicekit.migrations import run_env
 from participation_service import models  # noqa: F401  (registers every table on the metadata)
 from participation_service.database import Base
+from servicekit.migrations import run_env
 
 run_env(Base.metadata, default_url_env="PARTICIPATION_DATABASE_URL")

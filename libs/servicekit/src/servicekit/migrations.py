@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from typing import Any
 
 from alembic import command, context
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 
 from servicekit.db import create_engine
 
 URL_ATTRIBUTE = "smartgov_database_url"
+
+log = logging.getLogger("servicekit.migrations")
 
 
 def alembic_config(script_location: str, database_url: str) -> Config:
@@ -26,6 +31,49 @@ def alembic_config(script_location: str, database_url: str) -> Config:
 
 def upgrade(script_location: str, database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(script_location, database_url), revision)
+
+
+def head_revisions(script_location: str) -> set[str]:
+    """The revisions the code expects (one, unless branches were left unmerged)."""
+    return set(ScriptDirectory.from_config(alembic_config(script_location, "")).get_heads())
+
+
+async def current_revisions(database_url: str) -> set[str]:
+    """The revisions the database is at (empty when it was never migrated)."""
+
+    def read(connection: Connection) -> set[str]:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(read)
+    finally:
+        await engine.dispose()
+
+
+async def schema_is_current(script_location: str, database_url: str) -> bool:
+    """Whether the database is exactly at the code's head: a process must not serve on an
+    older schema (its queries would fail) nor on a newer one (a rollback without downgrade)."""
+    return await current_revisions(database_url) == head_revisions(script_location)
+
+
+async def wait_for_current_schema(
+    script_location: str, database_url: str, timeout: float, interval: float = 2.0
+) -> bool:
+    """Poll until the schema is current or `timeout` seconds passed; an unreachable
+    database counts as not current yet."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            if await schema_is_current(script_location, database_url):
+                return True
+        except Exception as exc:  # the database may still be starting
+            log.info("schema check failed: %s", type(exc).__name__)
+        if loop.time() >= deadline:
+            return False
+        await asyncio.sleep(interval)
 
 
 def _configure(connection: Connection, metadata: MetaData) -> None:

@@ -164,9 +164,9 @@ def test_every_deployment_has_an_autoscaler_and_a_disruption_budget(objects: lis
         }
         assert "replicas" not in deployment["spec"], "the autoscaler owns the replica count"
         pdb = named(objects, "PodDisruptionBudget", name)
-        assert pdb["spec"]["selector"]["matchLabels"] == deployment["spec"]["selector"][
-            "matchLabels"
-        ]
+        assert (
+            pdb["spec"]["selector"]["matchLabels"] == deployment["spec"]["selector"]["matchLabels"]
+        )
         service = named(objects, "Service", name)
         assert service["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
 
@@ -267,7 +267,9 @@ def selects(selector: Obj, labels: dict[str, str]) -> bool:
 
 
 def policies_for(objects: list[Obj], labels: dict[str, str]) -> list[Obj]:
-    return [p for p in of_kind(objects, "NetworkPolicy") if selects(p["spec"]["podSelector"], labels)]
+    return [
+        p for p in of_kind(objects, "NetworkPolicy") if selects(p["spec"]["podSelector"], labels)
+    ]
 
 
 def test_network_policies(objects: list[Obj]) -> None:

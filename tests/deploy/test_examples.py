@@ -146,3 +146,27 @@ def test_no_secrets_in_the_repository() -> None:
         assert "PRIVATE KEY-----" not in text, name
     ignore = (DEPLOY / "k8s" / ".gitignore").read_text().split()
     assert {"overlays/*/secrets/*.env", "overlays/*/secrets/*.pem"} <= set(ignore)
+
+
+def test_database_connections_fit_at_the_largest_scale(
+    rendered: dict[str, list[dict[str, Any]]],
+) -> None:
+    """Every pod at its pool maximum (pool + as many overflow), plus a schema check per pod,
+    stays below the example cluster's max_connections (3 are reserved for superusers)."""
+    objects = rendered["production"]
+    (common,) = [
+        o["data"]
+        for o in objects
+        if o["kind"] == "ConfigMap" and o["metadata"]["name"].startswith("smartgov-common")
+    ]
+    pool = int(common["SMARTGOV_DB_POOL_SIZE"])
+    clusters = {
+        c["metadata"]["name"]: c
+        for c in yaml.safe_load_all((DEPLOY / "postgres" / "clusters.yaml").read_text())
+    }
+    for hpa in (o for o in objects if o["kind"] == "HorizontalPodAutoscaler"):
+        name = hpa["metadata"]["name"]
+        cluster = clusters[f"{name.removesuffix('-service')}-db"]
+        limit = int(cluster["spec"]["postgresql"]["parameters"]["max_connections"]) - 3
+        pods = hpa["spec"]["maxReplicas"]
+        assert pods * (2 * pool + 1) + 1 <= limit, name

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,11 @@ import httpx
 import pytest
 
 from servicekit.identity import generate_keypair
+from servicekit.testing.databases import fresh_database
 from servicekit.testing.nats import NatsServer, free_port
+
+# Runs on SQLite and again on PostgreSQL (asyncpg from the image's own environment).
+pytestmark = pytest.mark.db
 
 REPO = Path(__file__).resolve().parents[2]
 DOCKERFILE = REPO / "deploy" / "docker" / "Dockerfile"
@@ -254,8 +259,10 @@ def platform(
 ) -> Iterator[dict[str, Started]]:
     """All four components, each from the environment its image would hold."""
     work = tmp_path_factory.mktemp("images")
+    cleanup = ExitStack()
     nats = NatsServer(work / "nats")
     nats.start()
+    cleanup.callback(nats.stop)
     private_pem, public_pem = generate_keypair()
     (work / "private.pem").write_text(private_pem)
     (work / "public.pem").write_text(public_pem)
@@ -270,7 +277,7 @@ def platform(
                 "SMARTGOV_NATS_URL": nats.url,
                 "SMARTGOV_LOG_JSON": "true",
                 "SMARTGOV_INTERNAL_TOKEN_PUBLIC_KEY_FILE": str(work / "public.pem"),
-                f"{prefix}_DATABASE_URL": f"sqlite+aiosqlite:///{work / target}.db",
+                f"{prefix}_DATABASE_URL": cleanup.enter_context(fresh_database(work, target)),
                 f"{prefix}_PORT": str(ports[target]),
             }
             if target == "gateway":
@@ -312,7 +319,7 @@ def platform(
             if item.process.poll() is None:
                 item.process.kill()
                 item.process.wait()
-        nats.stop()
+        cleanup.close()
 
 
 def wait_ready(item: Started, timeout: float = 60) -> httpx.Response:

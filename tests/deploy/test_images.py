@@ -216,13 +216,14 @@ def replay_build(stages: dict[str, Stage], target: str, work: Path) -> Path:
                     "UV_PYTHON": str(Path(sys.base_prefix) / "bin" / "python3"),
                     "UV_OFFLINE": "1",
                 }
-                subprocess.run(
+                result = subprocess.run(
                     [uv_binary(), *command[1:]],
                     cwd=context,
                     env=run_env,
-                    check=True,
                     capture_output=True,
+                    text=True,
                 )
+                assert result.returncode == 0, f"RUN {instruction.args}:\n{result.stderr}"
     shutil.rmtree(context)  # the image keeps the environment only
     return venv
 
@@ -292,9 +293,10 @@ def platform(
             default_args = json.loads(cmd.args)
             assert argv == ["python", "-m", package] and default_args == ["serve"]
             python = str(venv / "bin" / "python")
-            subprocess.run(
-                [python, "-m", package, "migrate"], env=settings, check=True, capture_output=True
+            migrated = subprocess.run(
+                [python, "-m", package, "migrate"], env=settings, capture_output=True, text=True
             )
+            assert migrated.returncode == 0, f"{target} migrate:\n{migrated.stderr}"
             log = work / f"{target}.log"
             with log.open("wb") as out:
                 process = subprocess.Popen(

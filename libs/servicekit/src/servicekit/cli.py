@@ -8,7 +8,7 @@ import sys
 
 import uvicorn
 
-from servicekit.migrations import head_revisions, upgrade, wait_for_current_schema
+from servicekit.migrations import head_revisions, upgrade, wait_for_schema
 from servicekit.settings import ServiceSettings
 
 
@@ -24,7 +24,8 @@ def service_main(
     migrate = commands.add_parser("migrate", help="upgrade the database schema")
     migrate.add_argument("revision", nargs="?", default="head")
     check = commands.add_parser(
-        "check-schema", help="exit 0 when the database schema is at head, 1 otherwise"
+        "check-schema",
+        help="exit 0 when the database is at this code's schema (or a newer release's), else 1",
     )
     check.add_argument(
         "--wait", type=float, default=0, metavar="SECONDS", help="keep checking this long"
@@ -35,12 +36,10 @@ def service_main(
         upgrade(migrations, settings.database_url, args.revision)
         return
     if args.command == "check-schema":
-        current = asyncio.run(
-            wait_for_current_schema(migrations, settings.database_url, timeout=args.wait)
-        )
+        state = asyncio.run(wait_for_schema(migrations, settings.database_url, timeout=args.wait))
         heads = ", ".join(sorted(head_revisions(migrations)))
-        print(f"{name}: schema {'is' if current else 'is not'} at head ({heads})")
-        sys.exit(0 if current else 1)
+        print(f"{name}: database schema {state} (code's head: {heads})")
+        sys.exit(0 if state.servable else 1)
     uvicorn.run(
         app_factory,
         factory=True,

@@ -50,7 +50,8 @@ class EventBus:
         while not self._closing:
             try:
                 self.nc = await nats.connect(
-                    self.url,
+                    # SMARTGOV_NATS_URL may name several servers, comma-separated
+                    servers=[u.strip() for u in self.url.split(",") if u.strip()],
                     name=self.name,
                     max_reconnect_attempts=-1,
                     reconnect_time_wait=0.5,

@@ -70,7 +70,7 @@ async def test_streams_are_replicated_and_survive_a_node_loss(
         await bus.js.publish("replicated.one", b"1")
         # lose the stream leader's node: the others keep the stream and elect a new leader
         leader = info.cluster.leader
-        (process, _) = [n for i, n in enumerate(nats_cluster) if f"n{i}" == leader][0]
+        process, _ = nats_cluster[int(str(leader).removeprefix("n"))]
         process.kill()
         for _ in range(100):
             try:

@@ -4,7 +4,9 @@
 # token. Never overwrites an existing file.   Usage: deploy/k8s/init-secrets.sh overlays/production
 set -euo pipefail
 overlay="${1:?usage: init-secrets.sh OVERLAY_DIR}"
-case "$overlay" in /*) ;; *) overlay="$(cd "$(dirname "$0")" && pwd)/$overlay" ;; esac
+# A path from here, or relative to this script's folder (overlays/dev, overlays/production).
+[ -d "$overlay" ] || overlay="$(cd "$(dirname "$0")" && pwd)/$overlay"
+[ -d "$overlay/secrets" ] || { echo "no secrets/ folder in $overlay" >&2; exit 2; }
 secrets="$overlay/secrets"
 umask 077
 for example in "$secrets"/*.env.example; do

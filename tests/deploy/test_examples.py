@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -170,3 +171,34 @@ def test_database_connections_fit_at_the_largest_scale(
         limit = int(cluster["spec"]["postgresql"]["parameters"]["max_connections"]) - 3
         pods = hpa["spec"]["maxReplicas"]
         assert pods * (2 * pool + 1) + 1 <= limit, name
+
+
+def test_init_secrets_writes_a_key_pair_the_platform_accepts(
+    k8s_copy: Path, tmp_path: Path
+) -> None:
+    from servicekit.identity import (
+        InternalTokenSigner,
+        InternalTokenVerifier,
+        Principal,
+        PrincipalKind,
+    )
+
+    k8s = tmp_path / "k8s"
+    shutil.copytree(k8s_copy, k8s)
+    secrets = k8s / "overlays" / "production" / "secrets"
+    signer = InternalTokenSigner((secrets / "internal-token-private.pem").read_text())
+    verifier = InternalTokenVerifier((secrets / "internal-token-public.pem").read_text())
+    principal = Principal(kind=PrincipalKind.USER, subject="alice", name="Alice")
+    assert verifier.verify(signer.sign(principal)).subject == "alice"
+    for example in secrets.glob("*.env.example"):
+        written = example.with_suffix("")
+        assert written.read_text() == example.read_text()
+        assert written.stat().st_mode & 0o077 == 0, "secret files are private to the operator"
+    # a second run keeps what the operator wrote
+    (secrets / "gateway.env").write_text("GATEWAY_DATABASE_URL=postgresql+asyncpg://x@y/z\n")
+    subprocess.run(
+        ["bash", str(k8s / "init-secrets.sh"), str(k8s / "overlays" / "production")],
+        check=True,
+        capture_output=True,
+    )
+    assert "x@y/z" in (secrets / "gateway.env").read_text()

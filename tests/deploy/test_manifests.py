@@ -4,7 +4,9 @@ platform's policies: probes, least privilege, pinned images, limits, secrets wit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import kubernetes_validate
@@ -320,6 +322,35 @@ def test_network_policies(objects: list[Obj]) -> None:
             if "cnpg.io/cluster" in peer.get("podSelector", {}).get("matchLabels", {})
         }
         assert databases == {name.removesuffix("-service") + "-db"}, name
+
+
+def public_prefixes() -> set[str]:
+    """The path prefixes of docs/architecture.md's path ownership table."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "architecture.md").read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| `/")]
+    return {p for row in rows for p in re.findall(r"`(/[^`]*)`", row.split("|")[1])}
+
+
+def routed(ingress: Obj, path: str) -> bool:
+    for rule in ingress["spec"]["rules"]:
+        for entry in rule["http"]["paths"]:
+            prefix = entry["path"]
+            if entry["pathType"] == "Exact" and path == prefix:
+                return True
+            if entry["pathType"] == "Prefix" and (path == prefix or path.startswith(prefix + "/")):
+                return True
+    return False
+
+
+def test_the_ingress_routes_the_public_paths_only(objects: list[Obj]) -> None:
+    (ingress,) = of_kind(objects, "Ingress")
+    prefixes = public_prefixes()
+    assert "/api/v1/use-cases" in prefixes and "/catalog.ttl" in prefixes
+    for prefix in prefixes:
+        assert routed(ingress, prefix), f"{prefix} is not reachable through the ingress"
+        assert routed(ingress, prefix + "/x") or "." in prefix or prefix == "/redoc", prefix
+    for internal in ("/metrics", "/healthz", "/readyz", "/"):
+        assert not routed(ingress, internal), internal
 
 
 def test_only_the_gateway_is_exposed_and_with_tls(objects: list[Obj]) -> None:

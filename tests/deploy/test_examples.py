@@ -71,6 +71,18 @@ def test_compose_starts_everything_in_order() -> None:
     assert services["gateway"]["environment"]["GATEWAY_DEV_AUTH"] == "${GATEWAY_DEV_AUTH:-false}"
 
 
+def test_compose_sets_only_settings_its_components_read(
+    settings_by_component: dict[str, set[str]],
+) -> None:
+    services = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]
+    for name, service in services.items():
+        target = service.get("build", {}).get("target")
+        if target is None or name == "keys":
+            continue
+        unknown = set(service.get("environment", {})) - settings_by_component[target]
+        assert not unknown, f"{name}: {sorted(unknown)} are not settings of {target}"
+
+
 def test_nats_values_give_a_jetstream_cluster_of_three_on_disk(
     rendered: dict[str, list[dict[str, Any]]],
 ) -> None:

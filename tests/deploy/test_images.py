@@ -210,7 +210,8 @@ def replay_build(stages: dict[str, Stage], target: str, work: Path) -> Path:
                 run_env = {
                     "PATH": os.environ["PATH"],
                     "HOME": os.environ.get("HOME", str(work)),
-                    **{k: v for k, v in os.environ.items() if k == "UV_CACHE_DIR"},
+                    # the same uv cache as the workspace (offline, it is the only source)
+                    **{k: v for k, v in os.environ.items() if k.startswith(("UV_", "XDG_"))},
                     **env,
                     "UV_PROJECT_ENVIRONMENT": str(venv),
                     "UV_PYTHON": str(Path(sys.base_prefix) / "bin" / "python3"),

@@ -108,6 +108,7 @@ def _alembic_heads(database_url: str) -> set[str]:
     return asyncio.run(read())
 
 
+@pytest.mark.db
 def test_smartgov_migrate_is_idempotent(tmp_path: Path):
     with fresh_databases(tmp_path) as urls:
         env = {**os.environ, "SMARTGOV_DATA_DIR": str(tmp_path / "data")}
@@ -128,6 +129,7 @@ def test_smartgov_migrate_is_idempotent(tmp_path: Path):
         assert len(heads) == 1, f"{name}: {heads}"
 
 
+@pytest.mark.db
 def test_smartgov_up_starts_in_order_serves_and_stops_cleanly(tmp_path: Path):
     """The real command: NATS, then migrations, then the processes; SIGTERM stops all."""
     ports = free_ports()

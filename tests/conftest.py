@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness.platform import RunningPlatform, running_platform
+from harness.kitpair import ROLES, KitPair
+from harness.platform import RunningPlatform, fresh_databases_for, running_platform
 
 from servicekit.testing.databases import POSTGRES_ENV, selected_backend
+from servicekit.testing.nats import NatsServer
 
 SYSTEM_FIXTURES = {"platform", "private_platform", "kitpair"}
 HERE = Path(__file__).parent
@@ -58,3 +60,23 @@ def private_platform(tmp_path: Path) -> Iterator[RunningPlatform]:
     require_backend()
     with running_platform(tmp_path / "platform") as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def kitpair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KitPair]:
+    """The servicekit producer/consumer pair with a NATS of its own, shared by a module:
+    tests hurt it and leave it whole; `KitPair.written` keeps what every test wrote."""
+    require_backend()
+    directory = tmp_path_factory.mktemp("kitpair")
+    nats = NatsServer(directory / "nats", log_file=directory / "nats.log")
+    nats.start()
+    try:
+        with fresh_databases_for(directory, ROLES) as urls:
+            pair = KitPair(nats, urls, directory)
+            try:
+                pair.start(*ROLES)
+                yield pair
+            finally:
+                pair.stop()
+    finally:
+        nats.stop()

@@ -50,6 +50,11 @@ class Settings(ServiceSettings):
         default="producer", validation_alias="KITPAIR_ROLE"
     )
     database_url: str = Field(default="", validation_alias="KITPAIR_DATABASE_URL")
+    # Shorter than the kit's defaults (15 s lease, 30 s ack wait) so fault tests recover fast.
+    lease_seconds: float | None = Field(default=None, validation_alias="KITPAIR_LEASE_SECONDS")
+    ack_wait_seconds: float | None = Field(
+        default=None, validation_alias="KITPAIR_ACK_WAIT_SECONDS"
+    )
 
 
 class ProbesIn(BaseModel):
@@ -127,7 +132,7 @@ def create_app() -> FastAPI:
     settings = Settings()
     is_producer = settings.role == "producer"
     settings.service_name = f"kitpair-{settings.role}"
-    return create_service_app(
+    app = create_service_app(
         settings,
         title=f"kitpair {settings.role}",
         description="benchmark and fault-test pair",
@@ -138,6 +143,12 @@ def create_app() -> FastAPI:
         routers=[producer if is_producer else consumer],
         handlers={} if is_producer else {SUBJECT: on_probe_created},
     )
+    runtime = app.state.runtime
+    if settings.lease_seconds is not None:
+        runtime.relay.lease.ttl = settings.lease_seconds
+    if settings.ack_wait_seconds is not None and runtime.consumer is not None:
+        runtime.consumer.ack_wait = settings.ack_wait_seconds
+    return app
 
 
 async def create_schema(database_url: str) -> None:

@@ -4,8 +4,8 @@ each on a free port with fresh databases of the selected backend (SQLite or Post
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,12 +95,15 @@ class RunningPlatform:
 
 
 @contextmanager
-def fresh_databases(directory: Path) -> Iterator[dict[str, str]]:
-    """One new database per component, on the backend SMARTGOV_TEST_DB selects."""
+def fresh_databases_for(directory: Path, names: Iterable[str]) -> Iterator[dict[str, str]]:
+    """One new database per name, on the backend SMARTGOV_TEST_DB selects."""
     with ExitStack() as stack:
-        yield {
-            name: stack.enter_context(fresh_database(directory, name)) for name in ALL_COMPONENTS
-        }
+        yield {name: stack.enter_context(fresh_database(directory, name)) for name in names}
+
+
+def fresh_databases(directory: Path) -> AbstractContextManager[dict[str, str]]:
+    """One new database per component."""
+    return fresh_databases_for(directory, ALL_COMPONENTS)
 
 
 @contextmanager

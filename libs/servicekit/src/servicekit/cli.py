@@ -1,12 +1,14 @@
-"""The command line every service shares: `serve` and `migrate`."""
+"""The command line every service shares: `serve`, `migrate` and `check-schema`."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import sys
 
 import uvicorn
 
-from servicekit.migrations import upgrade
+from servicekit.migrations import head_revisions, upgrade, wait_for_schema
 from servicekit.settings import ServiceSettings
 
 
@@ -21,11 +23,23 @@ def service_main(
     serve.add_argument("--workers", type=int, default=1)
     migrate = commands.add_parser("migrate", help="upgrade the database schema")
     migrate.add_argument("revision", nargs="?", default="head")
+    check = commands.add_parser(
+        "check-schema",
+        help="exit 0 when the database is at this code's schema (or a newer release's), else 1",
+    )
+    check.add_argument(
+        "--wait", type=float, default=0, metavar="SECONDS", help="keep checking this long"
+    )
     args = parser.parse_args()
     settings = settings_class()
     if args.command == "migrate":
         upgrade(migrations, settings.database_url, args.revision)
         return
+    if args.command == "check-schema":
+        state = asyncio.run(wait_for_schema(migrations, settings.database_url, timeout=args.wait))
+        heads = ", ".join(sorted(head_revisions(migrations)))
+        print(f"{name}: database schema {state} (code's head: {heads})")
+        sys.exit(0 if state.servable else 1)
     uvicorn.run(
         app_factory,
         factory=True,

@@ -497,7 +497,8 @@ class Edge:
                 return
             except BodyTooLarge:
                 if conn is not None:
-                    conn.close()
+                    conn.close()  # the service never receives the whole request
+                await _discard_body(receive)
                 await self._answer(
                     send, extra,
                     *problem(413, f"The request body is larger than {limit} bytes.", path,
@@ -558,6 +559,16 @@ async def _stream_body(conn: Any, receive: Receive, chunked: bool, limit: int) -
             break
     if chunked:
         await conn.write(b"0\r\n\r\n")
+
+
+async def _discard_body(receive: Receive, cap: int = 4 * 1024 * 1024) -> None:
+    """Read what the client is still sending, so it sees our 413 rather than a reset."""
+    seen = 0
+    while seen < cap:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
+        seen += len(message.get("body", b""))
 
 
 def _split_chain(value: bytes | None) -> list[str]:

@@ -63,7 +63,9 @@ class _Client(asyncio.Protocol):
                 self.stats["errors"] += 1
                 self._finish()
                 return
-            length = int(head[at + 15 : head.find(b"\r\n", at) if head.find(b"\r\n", at) > 0 else None])
+            length = int(
+                head[at + 15 : head.find(b"\r\n", at) if head.find(b"\r\n", at) > 0 else None]
+            )
             total = end + 4 + length
             if len(self.buffer) < total:
                 return
@@ -91,7 +93,9 @@ class _Client(asyncio.Protocol):
             self.done.set_result(None)
 
 
-async def _load(port: int, path: str, concurrency: int, seconds: float, headers: str) -> dict[str, Any]:
+async def _load(
+    port: int, path: str, concurrency: int, seconds: float, headers: str
+) -> dict[str, Any]:
     loop = asyncio.get_running_loop()
     request = (
         f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}Accept: */*\r\n\r\n"
@@ -128,7 +132,9 @@ def _loadgen_main(args: argparse.Namespace) -> None:
     print(json.dumps(result))
 
 
-def load(port: int, path: str, concurrency: int, seconds: float, headers: list[str] = ()) -> dict[str, Any]:
+def load(
+    port: int, path: str, concurrency: int, seconds: float, headers: list[str] = ()
+) -> dict[str, Any]:
     cmd = [
         sys.executable, str(Path(__file__).resolve()), "--loadgen",
         "--port", str(port), "--path", path,
@@ -194,7 +200,7 @@ class Stack:
         }
         self.env = env
         subprocess.run([sys.executable, "-m", "gateway", "migrate"], env=env, check=True)
-        log = open(self.tmp / "upstream.log", "wb")  # noqa: SIM115
+        log = open(self.tmp / "upstream.log", "wb")
         self.children.append(
             subprocess.Popen(
                 [
@@ -205,7 +211,7 @@ class Stack:
                 env=env, stdout=log, stderr=log,
             )
         )  # fmt: skip
-        log = open(self.tmp / "gateway.log", "wb")  # noqa: SIM115
+        log = open(self.tmp / "gateway.log", "wb")
         self.children.append(
             subprocess.Popen(
                 [sys.executable, "-m", "gateway", "serve"], env=env, stdout=log, stderr=log

@@ -13,7 +13,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from servicekit.db import Database, make_metadata
 from servicekit.events import Outbox
 from servicekit.problems import NotFound
-from servicekit.runtime import ServiceRuntime, create_app as create_service_app, get_db
+from servicekit.runtime import ServiceRuntime, get_db
+from servicekit.runtime import create_app as create_service_app
 from servicekit.settings import ServiceSettings
 from servicekit.tables import KitTables
 

@@ -23,7 +23,6 @@ from gateway.settings import Settings
 from servicekit.testing.apps import migrate
 from servicekit.testing.nats import free_port, wait_for_port
 
-
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
@@ -83,7 +82,11 @@ def routes_file(tmp_path_factory, dead_url) -> Path:
                 "routes": [
                     {"prefix": "/api/v1/portfolio", "upstream": "usecase", "rate_class": "tight"},
                     {"prefix": "/api/v1/usecase-settings", "upstream": "usecase", "timeout": 0.5},
-                    {"prefix": "/api/v1/distributions", "upstream": "catalog", "max_body_bytes": 1000},
+                    {
+                        "prefix": "/api/v1/distributions",
+                        "upstream": "catalog",
+                        "max_body_bytes": 1000,
+                    },
                     {"prefix": "/api/v1/surveys", "upstream": "dead"},
                 ],
             }
@@ -93,7 +96,9 @@ def routes_file(tmp_path_factory, dead_url) -> Path:
 
 
 @pytest.fixture(scope="module")
-def settings(migrated_url, nats_server, internal_keypair, upstream, issuer, routes_file) -> Settings:
+def settings(
+    migrated_url, nats_server, internal_keypair, upstream, issuer, routes_file
+) -> Settings:
     return Settings(
         database_url=migrated_url,
         nats_url=nats_server.url,
@@ -126,8 +131,13 @@ async def serve(settings: Settings) -> AsyncIterator[str]:
     port = free_port()
     app = create_app(settings)
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_config=None, http="httptools", lifespan="on",
-        proxy_headers=False
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        http="httptools",
+        lifespan="on",
+        proxy_headers=False,
     )
     server = uvicorn.Server(config)
     server.capture_signals = _no_signals  # type: ignore[method-assign]
@@ -147,10 +157,10 @@ async def serve(settings: Settings) -> AsyncIterator[str]:
 
 
 def _no_signals() -> Any:
-    return _null_sync()
+    return _NoSignals()
 
 
-class _null_sync:
+class _NoSignals:
     def __enter__(self) -> None:
         return None
 
@@ -170,7 +180,9 @@ async def client(gateway) -> AsyncIterator[httpx.AsyncClient]:
         yield c
 
 
-def dev_token(role: str, municipality: str | None = None, sub: str | None = None, **extra: Any) -> str:
+def dev_token(
+    role: str, municipality: str | None = None, sub: str | None = None, **extra: Any
+) -> str:
     now = int(time.time())
     claims = {
         "iss": "smartgov-dev",
@@ -193,10 +205,17 @@ def auth(role: str, municipality: str | None = None, sub: str | None = None) -> 
     return {"Authorization": f"Bearer {dev_token(role, municipality, sub)}"}
 
 
-async def register(client: httpx.AsyncClient, slug: str, regional_key: str, state: str = "BY") -> None:
+async def register(
+    client: httpx.AsyncClient, slug: str, regional_key: str, state: str = "BY"
+) -> None:
     response = await client.post(
         "/api/v1/municipalities",
-        json={"slug": slug, "name": slug.title(), "regional_key": regional_key, "federal_state": state},
+        json={
+            "slug": slug,
+            "name": slug.title(),
+            "regional_key": regional_key,
+            "federal_state": state,
+        },
         headers=auth("platform_admin"),
     )
     assert response.status_code in (201, 409), response.text

@@ -61,7 +61,9 @@ class Issuer:
         jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
         return jwk | {"kid": kid, "use": "sig", "alg": "RS256"}
 
-    def token(self, *, key_index: int = -1, headers: dict[str, Any] | None = None, **claims: Any) -> str:
+    def token(
+        self, *, key_index: int = -1, headers: dict[str, Any] | None = None, **claims: Any
+    ) -> str:
         kid, key = self.keys[key_index]
         now = int(time.time())
         body = {

@@ -24,11 +24,17 @@ async def municipalities(client):
     await register(client, "anderstadt", "053150000000", "NW")
 
 
-async def create_key(client, municipality="musterstadt", scopes=("usecase:write", "catalog:read"),
-                     headers=None, **extra):
+async def create_key(
+    client,
+    municipality="musterstadt",
+    scopes=("usecase:write", "catalog:read"),
+    headers=None,
+    **extra,
+):
     response = await client.post(
         BASE,
-        json={"municipality": municipality, "name": "Fachverfahren", "scopes": list(scopes)} | extra,
+        json={"municipality": municipality, "name": "Fachverfahren", "scopes": list(scopes)}
+        | extra,
         headers=headers or auth("platform_admin"),
     )
     assert response.status_code == 201, response.text
@@ -44,7 +50,9 @@ async def test_keys_are_stored_hashed_and_shown_once(client, settings):
     db = Database(settings.database_url)
     try:
         async with db.sessions() as session:
-            row = await session.scalar(select(ApiKey).where(ApiKey.id == uuid.UUID(shown.json()["id"])))
+            row = await session.scalar(
+                select(ApiKey).where(ApiKey.id == uuid.UUID(shown.json()["id"]))
+            )
     finally:
         await db.dispose()
     assert row is not None and key not in (row.key_hash, row.prefix)
@@ -117,13 +125,23 @@ async def test_expired_and_unknown_keys_are_401(client):
     soon = datetime.now(UTC) + timedelta(seconds=1)
     created = await create_key(client, expires_at=soon.isoformat())
     await asyncio.sleep(1.2)
-    assert (await client.get("/api/v1/use-cases/x", headers={"X-API-Key": created["key"]})).status_code == 401
-    assert (await client.get("/api/v1/use-cases/x", headers={"X-API-Key": "sgk_nope"})).status_code == 401
-    assert (await client.get("/api/v1/use-cases/x", headers={"X-API-Key": "k" * 5000})).status_code == 401
+    assert (
+        await client.get("/api/v1/use-cases/x", headers={"X-API-Key": created["key"]})
+    ).status_code == 401
+    assert (
+        await client.get("/api/v1/use-cases/x", headers={"X-API-Key": "sgk_nope"})
+    ).status_code == 401
+    assert (
+        await client.get("/api/v1/use-cases/x", headers={"X-API-Key": "k" * 5000})
+    ).status_code == 401
     past = await client.post(
         BASE,
-        json={"municipality": "musterstadt", "name": "x", "scopes": ["usecase:read"],
-              "expires_at": "2001-01-01T00:00:00Z"},
+        json={
+            "municipality": "musterstadt",
+            "name": "x",
+            "scopes": ["usecase:read"],
+            "expires_at": "2001-01-01T00:00:00Z",
+        },
         headers=auth("platform_admin"),
     )
     assert past.status_code == 422
@@ -133,12 +151,14 @@ async def test_municipality_admins_manage_their_own_keys_only(client):
     admin = auth("admin", "musterstadt", sub="muster-admin")
     own = await create_key(client, headers=admin)
     foreign = await client.post(
-        BASE, json={"municipality": "anderstadt", "name": "x", "scopes": ["usecase:read"]},
+        BASE,
+        json={"municipality": "anderstadt", "name": "x", "scopes": ["usecase:read"]},
         headers=admin,
     )
     assert foreign.status_code == 403
     editor = await client.post(
-        BASE, json={"municipality": "musterstadt", "name": "x", "scopes": ["usecase:read"]},
+        BASE,
+        json={"municipality": "musterstadt", "name": "x", "scopes": ["usecase:read"]},
         headers=auth("editor", "musterstadt"),
     )
     assert editor.status_code == 403
@@ -152,12 +172,14 @@ async def test_municipality_admins_manage_their_own_keys_only(client):
     as_key = await client.get(BASE, headers={"X-API-Key": own["key"]})
     assert as_key.status_code == 403
     bad_scope = await client.post(
-        BASE, json={"municipality": "musterstadt", "name": "x", "scopes": ["everything"]},
+        BASE,
+        json={"municipality": "musterstadt", "name": "x", "scopes": ["everything"]},
         headers=admin,
     )
     assert bad_scope.status_code == 422
     unknown = await client.post(
-        BASE, json={"municipality": "nowhere", "name": "x", "scopes": ["usecase:read"]},
+        BASE,
+        json={"municipality": "nowhere", "name": "x", "scopes": ["usecase:read"]},
         headers=auth("platform_admin"),
     )
     assert unknown.status_code == 422

@@ -65,10 +65,15 @@ async def test_forged_tokens_are_401(client, issuer):
     valid = issuer.token()
     header, payload, signature = valid.split(".")
     tampered = f"{header}.{payload}.{signature[:-4]}AAAA"
-    unsigned = jwt.encode({"iss": issuer.url, "sub": "x", "aud": "smartgov-gateway",
-                           "exp": int(time.time()) + 60}, None, algorithm="none")
-    public_pem = issuer.keys[-1][1].public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    unsigned = jwt.encode(
+        {"iss": issuer.url, "sub": "x", "aud": "smartgov-gateway", "exp": int(time.time()) + 60},
+        None,
+        algorithm="none",
+    )
+    public_pem = (
+        issuer.keys[-1][1]
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
     confused = _hs256_with_public_key(issuer, public_pem)
     for token in (tampered, unsigned, confused, "not-a-jwt", "a.b.c"):
@@ -90,8 +95,11 @@ def _hs256_with_public_key(issuer, public_pem: bytes) -> str:
         return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
     header = b64(json.dumps({"alg": "HS256", "typ": "JWT", "kid": issuer.keys[-1][0]}).encode())
-    payload = b64(json.dumps({"iss": issuer.url, "sub": "x", "aud": "smartgov-gateway",
-                              "exp": int(time.time()) + 60}).encode())
+    payload = b64(
+        json.dumps(
+            {"iss": issuer.url, "sub": "x", "aud": "smartgov-gateway", "exp": int(time.time()) + 60}
+        ).encode()
+    )
     signature = hmac.new(public_pem, f"{header}.{payload}".encode(), hashlib.sha256).digest()
     return f"{header}.{payload}.{b64(signature)}"
 
@@ -137,15 +145,17 @@ async def test_spoofed_identity_headers_are_ignored(client, issuer):
     forged = InternalTokenSigner(generate_keypair()[0]).sign(
         Principal(kind=PrincipalKind.USER, subject="mallory", platform_admin=True)
     )
-    spoof = {"X-SmartGov-Identity": forged, "X-User": "admin", "X-Remote-User": "admin",
-             "X-Forwarded-User": "admin"}
+    spoof = {
+        "X-SmartGov-Identity": forged,
+        "X-User": "admin",
+        "X-Remote-User": "admin",
+        "X-Forwarded-User": "admin",
+    }
     anonymous = (await client.get(ECHO, headers=spoof)).json()
     assert anonymous["identity"] is None
     names = {k for k, _ in anonymous["headers"]}
     assert not names & {"x-smartgov-identity", "x-user", "x-remote-user", "x-forwarded-user"}
-    signed_in = (
-        await client.get(ECHO, headers=spoof | bearer(issuer.token(sub="erika")))
-    ).json()
+    signed_in = (await client.get(ECHO, headers=spoof | bearer(issuer.token(sub="erika")))).json()
     assert signed_in["identity"]["subject"] == "erika"
     assert signed_in["identity"]["platform_admin"] is False
     assert [v for k, v in signed_in["headers"] if k == "x-smartgov-identity"] != [forged]
@@ -155,7 +165,9 @@ async def test_edge_rules_per_route_and_method(client):
     anonymous_write = await client.post(ECHO, json={})
     assert anonymous_write.status_code == 401
     assert anonymous_write.headers["www-authenticate"] == "Bearer"
-    assert (await client.post(ECHO, json={}, headers=auth("participant", sub="p"))).status_code == 200
+    assert (
+        await client.post(ECHO, json={}, headers=auth("participant", sub="p"))
+    ).status_code == 200
     # Moderation needs a moderator somewhere.
     assert (await client.get("/api/v1/moderation/queue")).status_code == 401
     editor = await client.get("/api/v1/moderation/queue", headers=auth("editor", "musterstadt"))

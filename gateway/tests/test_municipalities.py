@@ -58,7 +58,9 @@ async def test_register_announces_the_municipality(client, nats_server):
     created = await client.post(BASE, json=NEW, headers=auth("platform_admin"))
     assert created.status_code == 201, created.text
     body = created.json()
-    assert body["slug"] == "beispielheim" and body["contact"]["email"] == "info@beispielheim.example"
+    assert (
+        body["slug"] == "beispielheim" and body["contact"]["email"] == "info@beispielheim.example"
+    )
     assert created.headers["location"] == f"{BASE}/beispielheim"
     found = await events_about(nats_server.url, "platform.municipality.registered", "beispielheim")
     assert len(found) == 1
@@ -97,7 +99,8 @@ async def test_register_announces_the_municipality(client, nats_server):
 )
 async def test_invalid_registrations_are_422(client, change):
     response = await client.post(
-        BASE, json=NEW | {"slug": "valid-slug", "regional_key": "081110000001"} | change,
+        BASE,
+        json=NEW | {"slug": "valid-slug", "regional_key": "081110000001"} | change,
         headers=auth("platform_admin"),
     )
     assert response.status_code == 422, response.text
@@ -109,7 +112,8 @@ async def test_update_with_if_match_announces_it(client, nats_server):
     current = await client.get(f"{BASE}/beispielheim", headers=admin)
     etag = current.headers["etag"]
     changed = await client.patch(
-        f"{BASE}/beispielheim", json={"name": "Beispielheim a. N.", "active": False},
+        f"{BASE}/beispielheim",
+        json={"name": "Beispielheim a. N.", "active": False},
         headers=admin | {"If-Match": etag},
     )
     assert changed.status_code == 200, changed.text
@@ -131,7 +135,9 @@ async def test_update_with_if_match_announces_it(client, nats_server):
     assert "beispielheim" not in [m["slug"] for m in listed]
     everything = (await client.get(f"{BASE}?include_inactive=true", headers=admin)).json()
     assert "beispielheim" in [m["slug"] for m in everything["items"]]
-    assert (await client.patch(f"{BASE}/nowhere", json={"name": "x"}, headers=admin)).status_code == 404
+    assert (
+        await client.patch(f"{BASE}/nowhere", json={"name": "x"}, headers=admin)
+    ).status_code == 404
 
 
 async def test_demo_seed_is_idempotent(client):

@@ -94,7 +94,9 @@ async def test_request_id_passed_on_or_generated(client):
     response = await client.get("/api/v1/use-cases/x", headers={"X-Request-ID": "abc-123"})
     assert response.headers["x-request-id"] == "abc-123"
     assert headers_of(response.json())["x-request-id"] == ["abc-123"]
-    generated = await client.get("/api/v1/use-cases/x", headers={"X-Request-ID": "bad id with spaces"})
+    generated = await client.get(
+        "/api/v1/use-cases/x", headers={"X-Request-ID": "bad id with spaces"}
+    )
     rid = generated.headers["x-request-id"]
     assert rid != "bad id with spaces" and len(rid) == 32
     assert headers_of(generated.json())["x-request-id"] == [rid]
@@ -151,9 +153,7 @@ async def test_route_timeout_gives_504(client):
 
 
 async def test_down_upstream_gives_502_then_open_circuit_503(client):
-    statuses = [
-        (await client.get("/api/v1/surveys")).status_code for _ in range(3)
-    ]
+    statuses = [(await client.get("/api/v1/surveys")).status_code for _ in range(3)]
     assert statuses == [502, 502, 502]
     opened = await client.get("/api/v1/surveys")
     assert opened.status_code == 503
@@ -216,7 +216,10 @@ async def test_health_readiness_and_metrics(client):
     assert own.status_code == 200
     await client.get("/api/v1/use-cases/x")
     metrics = (await client.get("/metrics")).text
-    assert 'gateway_requests_total{route="/api/v1/use-cases",status="200",upstream="usecase"}' in metrics
+    assert (
+        'gateway_requests_total{route="/api/v1/use-cases",status="200",upstream="usecase"}'
+        in metrics
+    )
     assert "gateway_upstream_duration_seconds_bucket" in metrics
     assert "gateway_rate_limited_total" in metrics
     assert "gateway_auth_rejections_total" in metrics

@@ -34,7 +34,9 @@ def create_app() -> FastAPI:
             "subject": principal.subject,
             "name": principal.name,
             "platform_admin": principal.platform_admin,
-            "memberships": {m: sorted(r.value for r in rs) for m, rs in principal.memberships.items()},
+            "memberships": {
+                m: sorted(r.value for r in rs) for m, rs in principal.memberships.items()
+            },
             "scopes": sorted(principal.scopes),
         }
 
@@ -113,7 +115,9 @@ def create_app() -> FastAPI:
             "path": request.url.path,
             "raw_path": request.scope["raw_path"].decode("latin-1"),
             "query": request.scope["query_string"].decode("latin-1"),
-            "headers": [[k.decode("latin-1"), v.decode("latin-1")] for k, v in request.scope["headers"]],
+            "headers": [
+                [k.decode("latin-1"), v.decode("latin-1")] for k, v in request.scope["headers"]
+            ],
             "body_bytes": size,
             "identity": who,
         }

@@ -11,10 +11,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-from pydantic import SecretStr
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html
 from fastapi.responses import HTMLResponse
+from pydantic import SecretStr
 from starlette.types import Receive, Scope, Send
 
 from gateway import __doc__ as description
@@ -122,7 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return get_redoc_html(openapi_url="/openapi.json", title="SmartGov API — ReDoc")
 
     app.add_middleware(
-        Edge,  # type: ignore[arg-type]
+        Edge,
         settings=settings,
         table=table,
         authenticator=authenticator,

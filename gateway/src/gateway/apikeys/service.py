@@ -92,7 +92,10 @@ async def list_page(
         return await paginate(
             session,
             stmt,
-            [SortKey(ApiKey.created_at, descending=True), SortKey(ApiKey.id, descending=True)],
+            [
+                SortKey(ApiKey.created_at.expression, descending=True, attribute="created_at"),
+                SortKey(ApiKey.id.expression, descending=True, attribute="id"),
+            ],
             params,
         )
 

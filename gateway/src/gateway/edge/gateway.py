@@ -12,13 +12,13 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from http import HTTPStatus
 from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gateway.auth.authenticator import AuthError, Authenticator, Caller
+from gateway.auth.authenticator import Authenticator, AuthError, Caller
 from gateway.edge import metrics
 from gateway.edge.breaker import CircuitBreaker
 from gateway.edge.headers import (
@@ -284,12 +284,9 @@ class Edge:
         principal = caller.principal_for(route.area) if caller is not None else ANONYMOUS
         write = route.is_write(method, path)
         refusal = check_rule(route.write if write else route.read, principal)
-        if refusal is None and caller is not None and caller.api_key is not None:
-            if upstream_name != GATEWAY:
-                scopes = caller.api_key.scopes
-                needed = f"{route.area}:write"
-                if needed not in scopes and (write or f"{route.area}:read" not in scopes):
-                    refusal = "scope"
+        key = caller.api_key if caller is not None else None
+        if refusal is None and key is not None and upstream_name != GATEWAY:
+            refusal = None if has_scope(key.scopes, route.area, write) else "scope"
         if refusal is not None:
             metrics.AUTH_REJECTED.labels(refusal).inc()
             if refusal == "unauthenticated":
@@ -378,7 +375,7 @@ class Edge:
             headers.append((b"x-smartgov-identity", identity.encode()))
         status = 500
 
-        async def tracking(message: dict[str, Any]) -> None:
+        async def tracking(message: MutableMapping[str, Any]) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
@@ -541,6 +538,11 @@ class Edge:
             raise
         upstream.pool.release(conn)
         self.count(route.prefix, upstream.name, status)
+
+
+def has_scope(scopes: frozenset[str], area: str, write: bool) -> bool:
+    """`<area>:write` includes read."""
+    return f"{area}:write" in scopes or (not write and f"{area}:read" in scopes)
 
 
 async def _stream_body(conn: Any, receive: Receive, chunked: bool, limit: int) -> None:

@@ -157,7 +157,10 @@ async def list_page(
         return await paginate(
             session,
             stmt,
-            [SortKey(Municipality.slug, attribute="slug"), SortKey(Municipality.id)],
+            [
+                SortKey(Municipality.slug.expression, attribute="slug"),
+                SortKey(Municipality.id.expression, attribute="id"),
+            ],
             params,
         )
 

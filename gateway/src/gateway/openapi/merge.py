@@ -28,10 +28,16 @@ SECURITY_SCHEMES: dict[str, Any] = {
         "type": "apiKey",
         "in": "header",
         "name": "Authorization",
-        "description": "`ApiKey <key>`; on the CKAN API paths the bare key, as CKAN clients send it.",
+        "description": "`ApiKey <key>`; on the CKAN API paths the bare key, "
+        "as CKAN clients send it.",
     },
 }
-SECURITY = [{}, {"bearerAuth": []}, {"apiKeyHeader": []}, {"apiKeyAuthorization": []}]
+SECURITY: list[dict[str, list[str]]] = [
+    {},
+    {"bearerAuth": []},
+    {"apiKeyHeader": []},
+    {"apiKeyAuthorization": []},
+]
 
 
 def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
@@ -132,7 +138,7 @@ def merge(
                 if existing["name"] == tag.get("name") and "description" in tag:
                     existing["description"] = tag["description"]
         merged["x-tagGroups"].append({"name": source, "tags": group})
-    for source, reason in unavailable.items():
+    for source in unavailable:
         merged["x-tagGroups"].append({"name": f"{source} (unavailable)", "tags": []})
     if unavailable:
         lines = "\n".join(f"- **{s}**: {r}" for s, r in sorted(unavailable.items()))

@@ -37,7 +37,7 @@ class MergedSpec:
         self.description = description
         self.refresh_seconds = refresh_seconds
         self.oidc_discovery = oidc_discovery
-        self.specs: dict[str, dict[str, Any] | None] = {name: None for name in table.upstreams}
+        self.specs: dict[str, dict[str, Any] | None] = dict.fromkeys(table.upstreams)
         self.unavailable: dict[str, str] = {}
         self.fetched_at = float("-inf")
         self.document: bytes | None = None

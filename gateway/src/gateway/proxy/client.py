@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from typing import Any
+import contextlib
+from typing import Any, cast
 
 import httptools
 
@@ -40,8 +41,8 @@ class Response:
         "chunks",
         "complete",
         "error",
-        "headers",
         "head_waiter",
+        "headers",
         "keep_alive",
         "status",
     )
@@ -120,7 +121,8 @@ class Connection(asyncio.Protocol):
 
     # asyncio.Protocol
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]  (uvloop's is no subclass)
+        # uvloop's transport is no subclass of asyncio.Transport, so no isinstance check.
+        self.transport = cast(asyncio.Transport, transport)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
@@ -282,10 +284,8 @@ class Pool:
         self.idle.append(conn)
 
     def forget(self, conn: Connection) -> None:
-        try:
+        with contextlib.suppress(ValueError):
             self.idle.remove(conn)
-        except ValueError:
-            pass
 
     def close(self) -> None:
         while self.idle:

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-import servicekit.db
 
+import servicekit.db
 
 revision: str = "0002"
 down_revision: str | None = "0001"

@@ -101,6 +101,7 @@ class Response:
         self.error = error
         if not self.head_waiter.done():
             self.head_waiter.set_exception(error)
+            self.head_waiter.exception()  # nobody may wait for it any more: no warning
         self._wake()
 
 

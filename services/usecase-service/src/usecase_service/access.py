@@ -23,9 +23,9 @@ def require_readable(principal: Principal, use_case: UseCase | None, ref: object
 
 
 def require_editor(principal: Principal, use_case: UseCase | None, ref: object) -> UseCase:
-    """Editors (and admins) of the use case's municipality; others get 404 or 403."""
+    """Editors (and admins) of its municipality; 404 if the caller cannot see it, else 403."""
     found = require_readable(principal, use_case, ref)
-    principal.require_role(found.municipality, Role.EDITOR, hide=True)
+    principal.require_role(found.municipality, Role.EDITOR)
     return found
 
 

@@ -171,8 +171,8 @@ async def create(db: Database, principal: Principal, data: UseCaseCreate) -> Use
             data_requirements=[],
         )
         session.add(use_case)
-        await record_history(session, use_case, principal, None, "created")
         await session.flush()
+        await record_history(session, use_case, principal, None, "created")
         await use_case_event(session, use_case, "created")
         if use_case.visibility == Visibility.PUBLIC:
             await use_case_event(session, use_case, "published")
@@ -412,6 +412,7 @@ async def adopt(
         )
         refresh(use_case, await settings_for(session, data.municipality))
         session.add(use_case)
+        await session.flush()
         await record_history(
             session,
             use_case,
@@ -419,7 +420,6 @@ async def adopt(
             None,
             f"adopted from {source.municipality}: {source.title} ({source.id})",
         )
-        await session.flush()
         await use_case_event(session, use_case, "created")
         for requirement in use_case.data_requirements:
             await data_requirement_event(session, use_case, requirement, "added")

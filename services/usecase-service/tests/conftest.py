@@ -2,16 +2,18 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from servicekit.db import Database
 from servicekit.testing.apps import migrate, service_client
 from usecase_service import demo
-from usecase_service.database import Base, tenants
+from usecase_service.database import Base, kit, tenants
 from usecase_service.main import create_app
 from usecase_service.settings import Settings
 
@@ -36,7 +38,7 @@ def migrated_url(database_url: str) -> str:
     return database_url
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def settings(migrated_url: str, nats_server, internal_keypair) -> Settings:
     return Settings(
         database_url=migrated_url,
@@ -45,8 +47,9 @@ def settings(migrated_url: str, nats_server, internal_keypair) -> Settings:
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """One running app per test module (start-up and shutdown cost about a second)."""
     async with service_client(create_app(settings)) as c:
         yield c
 
@@ -65,6 +68,27 @@ def admin(identity) -> dict[str, str]:
 def spec() -> dict[str, Any]:
     """A complete use case (the demo's parking management), safe to modify."""
     return copy.deepcopy(demo.PARKING)
+
+
+@pytest.fixture
+def outbox_subjects(migrated_url: str) -> Callable[..., Awaitable[list[str]]]:
+    """`await outbox_subjects(entity_id=None)`: subjects in the outbox, oldest first."""
+
+    async def subjects(entity: str | None = None) -> list[str]:
+        db = Database(migrated_url)
+        try:
+            async with db.sessions() as session:
+                stmt = select(kit.outbox.c.subject, kit.outbox.c.payload).order_by(kit.outbox.c.seq)
+                rows = (await session.execute(stmt)).all()
+        finally:
+            await db.dispose()
+        return [
+            r.subject
+            for r in rows
+            if entity is None or json.loads(r.payload).get("subject") == entity
+        ]
+
+    return subjects
 
 
 CreateUseCase = Callable[..., Awaitable[dict[str, Any]]]

@@ -1,9 +1,25 @@
 """Controlled vocabularies shared by the API, the models and the pure calculations."""
 
 from enum import StrEnum
+from typing import Any
+
+from pydantic import GetJsonSchemaHandler
+from pydantic_core import CoreSchema
 
 
-class FieldOfAction(StrEnum):
+class Vocabulary(StrEnum):
+    """A controlled list; its OpenAPI schema carries its first value as the example."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        schema["examples"] = [next(iter(cls)).value]
+        return schema
+
+
+class FieldOfAction(Vocabulary):
     """Fields of action of the "Modellprojekte Smart Cities" knowledge store."""
 
     MOBILITY = "mobility"
@@ -19,12 +35,12 @@ class FieldOfAction(StrEnum):
     URBAN_DEVELOPMENT = "urban_development"
 
 
-class Visibility(StrEnum):
+class Visibility(Vocabulary):
     INTERNAL = "internal"
     PUBLIC = "public"
 
 
-class Priority(StrEnum):
+class Priority(Vocabulary):
     """MoSCoW."""
 
     MUST = "must"
@@ -33,7 +49,7 @@ class Priority(StrEnum):
     WONT = "wont"
 
 
-class Status(StrEnum):
+class Status(Vocabulary):
     DRAFT = "draft"
     PROBLEM_DEFINED = "problem_defined"
     PROCESS_DEFINED = "process_defined"
@@ -50,7 +66,7 @@ class Status(StrEnum):
     RETIRED = "retired"
 
 
-class Group(StrEnum):
+class Group(Vocabulary):
     """Who is affected or benefits."""
 
     CITIZENS = "citizens"
@@ -59,7 +75,7 @@ class Group(StrEnum):
     OTHER = "other"
 
 
-class Channel(StrEnum):
+class Channel(Vocabulary):
     PAPER = "paper"
     EMAIL = "email"
     PHONE = "phone"
@@ -68,7 +84,7 @@ class Channel(StrEnum):
     AUTOMATED = "automated"
 
 
-class ProviderKind(StrEnum):
+class ProviderKind(Vocabulary):
     INTERNAL_UNIT = "internal_unit"
     MUNICIPAL_COMPANY = "municipal_company"
     VENDOR = "vendor"
@@ -76,21 +92,21 @@ class ProviderKind(StrEnum):
     EINER_FUER_ALLE = "einer_fuer_alle"
 
 
-class Sourcing(StrEnum):
+class Sourcing(Vocabulary):
     MAKE = "make"
     BUY = "buy"
     SHARE = "share"
     REUSE = "reuse"
 
 
-class LineItemKind(StrEnum):
+class LineItemKind(Vocabulary):
     DEVELOPMENT_COST = "development_cost"
     DEVELOPMENT_BENEFIT = "development_benefit"
     OPERATING_COST = "operating_cost"
     OPERATING_BENEFIT = "operating_benefit"
 
 
-class CriterionCategory(StrEnum):
+class CriterionCategory(Vocabulary):
     """WiBe's non-monetary criteria: Q strategic, E external effects, D urgency."""
 
     Q = "Q"

@@ -134,6 +134,21 @@ class AssessmentInput(BaseModel):
 
 
 class YearFlow(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "year": 2027,
+                    "benefits": 45000.0,
+                    "costs": 8800.0,
+                    "net": 36200.0,
+                    "discounted_net": 35876.11,
+                    "budget_relevant_net": 36200.0,
+                }
+            ]
+        }
+    )
+
     year: int = Field(examples=[2027])
     benefits: float = Field(examples=[45000.0])
     costs: float = Field(examples=[8800.0])

@@ -7,6 +7,7 @@ late-arriving use case still finds them; older events do not overwrite newer one
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,10 +22,13 @@ RESULTS_PUBLISHED = "participation.results.published"
 
 
 def _count(value: object) -> int:
-    try:
-        return max(0, int(value))  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return 0
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return max(0, int(value))
+    return 0
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 async def apply_supports(session: AsyncSession, event: CloudEvent) -> None:
@@ -42,7 +46,7 @@ async def apply_supports(session: AsyncSession, event: CloudEvent) -> None:
     tally.supports = _count(data.get("supports"))
     tally.contributions = _count(data.get("contributions"))
     tally.participants = _count(data.get("participants"))
-    tally.by_group = data.get("by_group") if isinstance(data.get("by_group"), dict) else {}
+    tally.by_group = _mapping(data.get("by_group"))
     tally.event_time = event.time
     await session.flush()
     sums = (
@@ -73,7 +77,7 @@ async def apply_results(session: AsyncSession, event: CloudEvent) -> None:
     row.municipality = data.get("municipality") or event.municipality
     row.title = str(data.get("title") or "")[:500]
     row.summary = str(data.get("summary") or "")
-    row.results = data.get("results") if isinstance(data.get("results"), dict) else {}
+    row.results = _mapping(data.get("results"))
     row.event_time = event.time
 
 

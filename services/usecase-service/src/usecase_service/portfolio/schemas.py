@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from usecase_service.parameters.schemas import PortfolioWeights
 from usecase_service.vocab import Status
 
-COMPONENT_EXAMPLE = {"value": 84210.55, "normalized": 0.75, "weight": 40, "contribution": 30.0}
+COMPONENT_EXAMPLE: dict[str, Any] = {
+    "value": 84210.55,
+    "normalized": 0.75,
+    "weight": 40,
+    "contribution": 30.0,
+}
 
 
 class ComponentOut(BaseModel):

@@ -61,7 +61,7 @@ async def _candidates(
         await tenants.require(session, municipality, field="query.municipality")
         rows = (await session.execute(stmt)).all()
         settings = await settings_for(session, municipality)
-    candidates = [Candidate(*row) for row in rows]
+    candidates = [Candidate(**row._asdict()) for row in rows]
     return candidates, PortfolioWeights(**settings.portfolio_weights)
 
 

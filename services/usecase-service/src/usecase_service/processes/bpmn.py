@@ -98,7 +98,8 @@ def export_process(steps: Sequence[ProcessStep], *, name: str, process_id: str) 
             _q("sequenceFlow"),
             {"id": f"Flow_{i}", "sourceRef": source, "targetRef": target},
         )
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
 
 
 def import_process(document: bytes) -> list[ProcessStep]:
@@ -156,9 +157,9 @@ def _step(task: ET.Element, actor: str | None) -> ProcessStep:
         return ProcessStep(
             name=(task.get("name") or task.get("id") or "step").strip()[:200] or "step",
             actor=(actor or "unassigned").strip()[:200] or "unassigned",
-            channel=channel,  # type: ignore[arg-type]
-            processing_minutes=task.get(_q("processingMinutes", SMARTGOV)) or 0,  # type: ignore[arg-type]
-            waiting_days=task.get(_q("waitingDays", SMARTGOV)) or 0,  # type: ignore[arg-type]
+            channel=channel,
+            processing_minutes=task.get(_q("processingMinutes", SMARTGOV)) or 0,
+            waiting_days=task.get(_q("waitingDays", SMARTGOV)) or 0,
             media_break=task.get(_q("mediaBreak", SMARTGOV), "false") == "true",
         )
     except ValidationError as exc:

@@ -3,33 +3,44 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from usecase_service.processes.schemas import MAX_STEPS, ProcessStep
 from usecase_service.vocab import Group, ProviderKind, Sourcing
 
+SNAPSHOT_EXAMPLE: dict[str, Any] = {
+    "cases_per_year": 12000,
+    "processing_minutes_per_case": 25,
+    "waiting_days": 10,
+    "steps": 6,
+    "handovers": 4,
+    "media_breaks": 3,
+    "cost_per_case": 23.5,
+    "ozg_level": 1,
+}
+BENEFIT_EXAMPLE: dict[str, Any] = {
+    "group": "citizens",
+    "description": "No visit to the office",
+    "kpi": "Share of online registrations",
+    "baseline": "0 %",
+    "target": "60 %",
+    "yearly_value_eur": 90000,
+}
+SERVICE_EXAMPLE: dict[str, Any] = {
+    "name": "Online registration service",
+    "provider": "Dataport",
+    "provider_kind": "einer_fuer_alle",
+    "sourcing": "reuse",
+    "estimated_cost_eur": 15000,
+}
+
 
 class Snapshot(BaseModel):
     """A state of the service, as-is or to-be (Ist / Soll)."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "cases_per_year": 12000,
-                    "processing_minutes_per_case": 25,
-                    "waiting_days": 10,
-                    "steps": 6,
-                    "handovers": 4,
-                    "media_breaks": 3,
-                    "cost_per_case": 23.5,
-                    "ozg_level": 1,
-                }
-            ]
-        },
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [SNAPSHOT_EXAMPLE]})
 
     cases_per_year: int = Field(ge=0, le=100_000_000)
     processing_minutes_per_case: float = Field(ge=0, le=100_000)
@@ -51,7 +62,7 @@ class Problem(BaseModel):
                 {
                     "statement": "Residents must visit the office to register a move.",
                     "affected_groups": ["citizens", "administration"],
-                    "as_is": Snapshot.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+                    "as_is": SNAPSHOT_EXAMPLE,
                     "to_be": {
                         "cases_per_year": 12000,
                         "processing_minutes_per_case": 5,
@@ -148,9 +159,7 @@ class Benefits(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={
-            "examples": [{"items": [Benefit.model_config["json_schema_extra"]["examples"][0]]}]  # type: ignore[index]
-        },
+        json_schema_extra={"examples": [{"items": [BENEFIT_EXAMPLE]}]},
     )
 
     items: list[Benefit] = Field(default_factory=list, max_length=50)
@@ -228,11 +237,7 @@ class Services(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {"items": [RequiredService.model_config["json_schema_extra"]["examples"][0]]}
-            ]  # type: ignore[index]
-        },
+        json_schema_extra={"examples": [{"items": [SERVICE_EXAMPLE]}]},
     )
 
     items: list[RequiredService] = Field(default_factory=list, max_length=50)

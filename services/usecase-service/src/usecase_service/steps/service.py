@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,11 +26,12 @@ from usecase_service.usecases.events import data_requirement_event
 from usecase_service.usecases.models import DataRequirement, UseCase
 from usecase_service.usecases.schemas import UseCaseDetail
 from usecase_service.usecases.service import change, load
+from usecase_service.vocab import Vocabulary
 
 MAX_DATA_REQUIREMENTS = 100
 
 
-class Which(StrEnum):
+class Which(Vocabulary):
     AS_IS = "as_is"
     TARGET = "target"
 

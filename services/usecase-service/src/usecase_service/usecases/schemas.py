@@ -231,21 +231,19 @@ class TransitionIn(BaseModel):
     reason: str = Field(default="", max_length=2000, description="Required for going back.")
 
 
+HISTORY_EXAMPLE: dict[str, Any] = {
+    "from_status": "assessed",
+    "to_status": "approved",
+    "reason": "Council decision 2026/123",
+    "actor": "admin-musterstadt",
+    "revision": 1,
+    "at": "2026-11-26T12:00:00Z",
+}
+
+
 class HistoryEntry(BaseModel):
     model_config = ConfigDict(
-        from_attributes=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "from_status": "assessed",
-                    "to_status": "approved",
-                    "reason": "Council decision 2026/123",
-                    "actor": "admin-musterstadt",
-                    "revision": 1,
-                    "at": "2026-11-26T12:00:00Z",
-                }
-            ]
-        },
+        from_attributes=True, json_schema_extra={"examples": [HISTORY_EXAMPLE]}
     )
 
     from_status: Status | None
@@ -257,11 +255,7 @@ class HistoryEntry(BaseModel):
 
 
 class History(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"items": [HistoryEntry.model_config["json_schema_extra"]["examples"][0]]}]
-        }  # type: ignore[index]
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [HISTORY_EXAMPLE]}]})
 
     items: list[HistoryEntry]
 

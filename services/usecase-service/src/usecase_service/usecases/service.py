@@ -210,8 +210,8 @@ async def list_use_cases(
             | func.lower(UseCase.summary).contains(needle, autoescape=True)
         )
     keys = [
-        SortKey(UseCase.created_at, descending=True, attribute="created_at"),
-        SortKey(UseCase.id, descending=True, attribute="id"),
+        SortKey(UseCase.created_at.expression, descending=True, attribute="created_at"),
+        SortKey(UseCase.id.expression, descending=True, attribute="id"),
     ]
     async with db.sessions() as session:
         return await paginate(session, stmt, keys, params)

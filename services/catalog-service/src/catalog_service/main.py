@@ -4,15 +4,23 @@ from fastapi import FastAPI
 
 from catalog_service import __doc__ as description
 from catalog_service.database import Base, kit, outbox, tenants
+from catalog_service.datasets.router import router as datasets_router
+from catalog_service.files.storage import LocalStorage
+from catalog_service.organizations.router import router as organizations_router
 from catalog_service.settings import Settings
 from servicekit.runtime import create_app as create_service_app
 
 VERSION = "0.1.0"
 
+TAGS = [
+    {"name": "catalog: datasets", "description": "DCAT-AP.de datasets and distributions."},
+    {"name": "catalog: organizations", "description": "Publishers of a municipality."},
+]
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    return create_service_app(
+    app = create_service_app(
         settings,
         title="SmartGov catalog service",
         description=description or "",
@@ -20,6 +28,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         metadata=Base.metadata,
         kit=kit,
         outbox=outbox,
-        routers=[],
+        routers=[datasets_router, organizations_router],
         handlers={**tenants.handlers()},
+        openapi_tags=TAGS,
     )
+    app.state.storage = LocalStorage(settings.storage_dir)
+    return app

@@ -52,3 +52,26 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 
 
 __all__ = ["Base"]
+
+
+@pytest.fixture
+async def live_url(settings: Settings) -> AsyncIterator[str]:
+    """The service over real HTTP (uvicorn on a free port, in this event loop)."""
+    import uvicorn
+
+    from servicekit.testing.nats import free_port
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_config=None)
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task

@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from catalog_service import __doc__ as description
+from catalog_service.ckan.router import router as ckan_router
 from catalog_service.database import Base, kit, outbox, tenants
 from catalog_service.datasets.router import router as datasets_router
 from catalog_service.files.storage import LocalStorage
@@ -15,6 +16,7 @@ VERSION = "0.1.0"
 TAGS = [
     {"name": "catalog: datasets", "description": "DCAT-AP.de datasets and distributions."},
     {"name": "catalog: organizations", "description": "Publishers of a municipality."},
+    {"name": "catalog: CKAN API", "description": "CKAN Action API for CKAN clients."},
 ]
 
 
@@ -28,7 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         metadata=Base.metadata,
         kit=kit,
         outbox=outbox,
-        routers=[datasets_router, organizations_router],
+        routers=[datasets_router, organizations_router, ckan_router],
         handlers={**tenants.handlers()},
         openapi_tags=TAGS,
     )

@@ -6,6 +6,7 @@ from catalog_service import __doc__ as description
 from catalog_service.ckan.router import router as ckan_router
 from catalog_service.database import Base, kit, outbox, tenants
 from catalog_service.datasets.router import router as datasets_router
+from catalog_service.dcat.router import router as dcat_router
 from catalog_service.files.storage import LocalStorage
 from catalog_service.organizations.router import router as organizations_router
 from catalog_service.settings import Settings
@@ -17,6 +18,7 @@ TAGS = [
     {"name": "catalog: datasets", "description": "DCAT-AP.de datasets and distributions."},
     {"name": "catalog: organizations", "description": "Publishers of a municipality."},
     {"name": "catalog: CKAN API", "description": "CKAN Action API for CKAN clients."},
+    {"name": "catalog: DCAT-AP.de", "description": "The catalogue as DCAT-AP.de RDF."},
 ]
 
 
@@ -30,7 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         metadata=Base.metadata,
         kit=kit,
         outbox=outbox,
-        routers=[datasets_router, organizations_router, ckan_router],
+        routers=[datasets_router, organizations_router, ckan_router, dcat_router],
         handlers={**tenants.handlers()},
         openapi_tags=TAGS,
     )

@@ -21,7 +21,7 @@ from catalog_service.datasets.schemas import (
     DistributionIn,
     DistributionPatch,
 )
-from catalog_service.demand.models import DataRequirement
+from catalog_service.demand.models import ACTIVE, DataRequirement
 from catalog_service.organizations import service as organizations
 from catalog_service.organizations.models import Organization
 from catalog_service.quality import OrganizationQuality, Quality, assess, rating
@@ -329,7 +329,7 @@ async def delete_distribution(
 async def demand_for(session: AsyncSession, dataset_id: uuid.UUID) -> list[Demand]:
     rows = await session.scalars(
         select(DataRequirement)
-        .where(DataRequirement.dataset_id == dataset_id, DataRequirement.status == "open")
+        .where(DataRequirement.dataset_id == dataset_id, DataRequirement.status == ACTIVE)
         .order_by(DataRequirement.created_at)
     )
     return [

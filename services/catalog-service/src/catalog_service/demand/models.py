@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from catalog_service.database import Base
 from servicekit.db import UTCDateTime, utcnow
 
+ACTIVE, REMOVED = "active", "removed"
+
 
 class DataRequirement(Base):
     """A use case's data requirement as announced by the usecase service. With a
@@ -29,6 +31,6 @@ class DataRequirement(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     open: Mapped[bool] = mapped_column(default=True)
     personal: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(20), default="open")
+    status: Mapped[str] = mapped_column(String(20), default=ACTIVE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

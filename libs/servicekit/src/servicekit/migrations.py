@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 from enum import StrEnum
+from collections.abc import Callable
 from typing import Any
 
 from alembic import command, context
@@ -99,6 +100,19 @@ async def wait_for_schema(
         if state.servable or loop.time() >= deadline:
             return state
         await asyncio.sleep(interval)
+UNMANAGED_TABLES = "servicekit_unmanaged_table_prefixes"
+
+
+def include_name_for(metadata: MetaData) -> Callable[[str | None, str, Any], bool]:
+    """Alembic `include_name`: skips tables whose names start with a prefix listed in
+    `metadata.info[UNMANAGED_TABLES]` (objects a migration creates with dialect-specific SQL,
+    such as full-text indexes, that the models cannot describe)."""
+    prefixes = tuple(metadata.info.get(UNMANAGED_TABLES, ()))
+
+    def include_name(name: str | None, type_: str, _parent: Any) -> bool:
+        return not (type_ == "table" and name is not None and name.startswith(prefixes))
+
+    return include_name
 
 
 def _configure(connection: Connection, metadata: MetaData) -> None:
@@ -107,6 +121,7 @@ def _configure(connection: Connection, metadata: MetaData) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name_for(metadata),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -3,6 +3,7 @@ no self-intersections. Pure functions, no I/O."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -23,9 +24,7 @@ def _orientation(a: list[float], b: list[float], c: list[float]) -> float:
 
 
 def _on_segment(a: list[float], b: list[float], p: list[float]) -> bool:
-    return min(a[0], b[0]) <= p[0] <= max(a[0], b[0]) and min(a[1], b[1]) <= p[1] <= max(
-        a[1], b[1]
-    )
+    return min(a[0], b[0]) <= p[0] <= max(a[0], b[0]) and min(a[1], b[1]) <= p[1] <= max(a[1], b[1])
 
 
 def segments_intersect(a: list[float], b: list[float], c: list[float], d: list[float]) -> bool:
@@ -52,7 +51,7 @@ def check_ring(ring: list[list[float]]) -> None:
         _check_position(position)
     if len({(p[0], p[1]) for p in ring[:-1]}) < 3:
         raise ValueError("a linear ring needs at least 3 distinct positions")
-    edges = list(zip(ring[:-1], ring[1:], strict=True))
+    edges = list(itertools.pairwise(ring))
     n = len(edges)
     for i in range(n):
         for j in range(i + 1, n):
@@ -67,7 +66,10 @@ def check_ring(ring: list[list[float]]) -> None:
 
 
 class Point(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"type": "Point", "coordinates": [9.18, 48.78]}})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"example": {"type": "Point", "coordinates": [9.18, 48.78]}},
+    )
     type: Literal["Point"]
     coordinates: Position
 

@@ -1,7 +1,7 @@
 """Write rate limits per participant and per client IP, in addition to the gateway's.
 
 Token buckets in this process: each replica limits on its own, which bounds the total at
-replicas × limit; the gateway's limits stay the platform-wide bound."""
+replicas x limit; the gateway's limits stay the platform-wide bound."""
 
 from __future__ import annotations
 
@@ -42,7 +42,11 @@ class RateLimiter:
         return (1.0 - bucket.tokens) / self.rate
 
     def _prune(self, now: float) -> None:
-        full = [k for k, b in self.buckets.items() if b.tokens + (now - b.updated) * self.rate >= self.capacity]
+        full = [
+            k
+            for k, b in self.buckets.items()
+            if b.tokens + (now - b.updated) * self.rate >= self.capacity
+        ]
         for key in full:
             del self.buckets[key]
         if len(self.buckets) >= self.max_keys:

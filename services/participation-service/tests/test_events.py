@@ -14,11 +14,15 @@ MUN = "musterstadt"
 
 
 async def publish(url: str, subject: str, data: dict) -> None:
-    event = make_event("usecase-service", subject, data, entity_id=data["id"], municipality=data["municipality"])
+    event = make_event(
+        "usecase-service", subject, data, entity_id=data["id"], municipality=data["municipality"]
+    )
     nc = await nats.connect(url)
     try:
         js = nc.jetstream()
-        await js.publish(subject, event.model_dump_json().encode(), headers={"Nats-Msg-Id": str(event.id)})
+        await js.publish(
+            subject, event.model_dump_json().encode(), headers={"Nats-Msg-Id": str(event.id)}
+        )
     finally:
         await nc.close()
 
@@ -40,7 +44,14 @@ async def test_published_use_case_event_allows_a_process_and_opening_is_publishe
     runtime = app.state.runtime
     await runtime.bus.wait_connected(10)
     use_case_id = str(uuid.uuid4())
-    data = {"id": use_case_id, "municipality": MUN, "title": "Smarte Beleuchtung", "status": "published", "visibility": "public", "version": 2}
+    data = {
+        "id": use_case_id,
+        "municipality": MUN,
+        "title": "Smarte Beleuchtung",
+        "status": "published",
+        "visibility": "public",
+        "version": 2,
+    }
     await publish(nats_server.url, "usecase.usecase.published", data)
     editor = identity("editor", MUN)
     body = {"use_case_id": use_case_id, "title": "Licht", "phases": [h.phase()]}

@@ -33,12 +33,16 @@ def test_invalid_geometries(bad):
 
 def test_valid_geometries():
     geometry.validate_python({"type": "Point", "coordinates": [9.18, 48.78]})
-    geometry.validate_python({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]})
+    geometry.validate_python(
+        {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
+    )
 
 
 def test_csv_cells_cannot_be_formulas():
-    assert csv_safe("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
-    assert csv_safe("+1") == "'+1" and csv_safe("@SUM(A1)") == "'@SUM(A1)" and csv_safe("-2") == "'-2"
+    assert csv_safe('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert (
+        csv_safe("+1") == "'+1" and csv_safe("@SUM(A1)") == "'@SUM(A1)" and csv_safe("-2") == "'-2"
+    )
     assert csv_safe("Parken") == "Parken" and csv_safe(None) == ""
 
 

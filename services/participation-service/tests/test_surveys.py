@@ -8,7 +8,12 @@ from datetime import timedelta
 MUN = "musterstadt"
 
 QUESTIONS = [
-    {"kind": "single_choice", "text": "Wie oft parken Sie?", "options": ["oft", "selten"], "required": True},
+    {
+        "kind": "single_choice",
+        "text": "Wie oft parken Sie?",
+        "options": ["oft", "selten"],
+        "required": True,
+    },
     {"kind": "multiple_choice", "text": "Womit kommen Sie?", "options": ["Auto", "Rad", "Bus"]},
     {"kind": "scale", "text": "Zufriedenheit", "required": True},
     {"kind": "ranking", "text": "Was ist wichtig?", "options": ["Preis", "Nähe", "Sicherheit"]},
@@ -21,7 +26,11 @@ QUESTIONS = [
 async def make_survey(client, identity, process, phase_index: int = 0, questions=QUESTIONS):
     r = await client.post(
         f"/api/v1/processes/{process['id']}/surveys",
-        json={"phase_id": process["phases"][phase_index]["id"], "title": "Umfrage", "questions": questions},
+        json={
+            "phase_id": process["phases"][phase_index]["id"],
+            "title": "Umfrage",
+            "questions": questions,
+        },
         headers=identity("editor", MUN),
     )
     assert r.status_code == 201, r.text
@@ -52,7 +61,11 @@ async def test_survey_answers_and_results(client, identity, make_process, partic
     r = await client.post(url, json={"answers": answers_for(survey, **FULL)}, headers=citizen)
     assert r.status_code == 201, r.text
     r = await client.post(
-        url, json={"answers": answers_for(survey, **{"Wie oft parken Sie?": "selten", "Zufriedenheit": 2})}, headers=business
+        url,
+        json={
+            "answers": answers_for(survey, **{"Wie oft parken Sie?": "selten", "Zufriedenheit": 2})
+        },
+        headers=business,
     )
     assert r.status_code == 201
     results = (await client.get(f"/api/v1/surveys/{survey['id']}/results")).json()
@@ -69,12 +82,19 @@ async def test_survey_answers_and_results(client, identity, make_process, partic
     assert "Mein Nachbar" not in str(results)
 
 
-async def test_answering_twice_is_refused_even_in_parallel(app, client, identity, make_process, participant, h):
+async def test_answering_twice_is_refused_even_in_parallel(
+    app, client, identity, make_process, participant, h
+):
     process = await make_process()
     survey = await make_survey(client, identity, process)
     me = await participant()
     body = {"answers": answers_for(survey, **FULL)}
-    answers = await asyncio.gather(*(client.post(f"/api/v1/surveys/{survey['id']}/responses", json=body, headers=me) for _ in range(8)))
+    answers = await asyncio.gather(
+        *(
+            client.post(f"/api/v1/surveys/{survey['id']}/responses", json=body, headers=me)
+            for _ in range(8)
+        )
+    )
     assert sorted(r.status_code for r in answers) == [201] + [409] * 7
     assert (await client.get(f"/api/v1/surveys/{survey['id']}/results")).json()["responses"] == 1
 
@@ -99,19 +119,32 @@ async def test_bad_answers_change_nothing(client, identity, make_process, partic
         assert h.is_problem(r, 422), (answers, r.text)
         assert r.json()["errors"]
     assert (await client.get(f"/api/v1/surveys/{survey['id']}/results")).json()["responses"] == 0
-    assert (await client.post(url, json={"answers": answers_for(survey, **FULL)}, headers=me)).status_code == 201
+    assert (
+        await client.post(url, json={"answers": answers_for(survey, **FULL)}, headers=me)
+    ).status_code == 201
 
 
-async def test_survey_only_in_its_phase_and_not_for_guests(client, identity, make_process, participant, h):
+async def test_survey_only_in_its_phase_and_not_for_guests(
+    client, identity, make_process, participant, h
+):
     later = h.now() + timedelta(days=2)
     process = await make_process(
         allow_guests=True,
-        phases=[h.phase(), h.phase(kind="feedback", starts_at=later.isoformat(), ends_at=(later + timedelta(days=1)).isoformat())],
+        phases=[
+            h.phase(),
+            h.phase(
+                kind="feedback",
+                starts_at=later.isoformat(),
+                ends_at=(later + timedelta(days=1)).isoformat(),
+            ),
+        ],
     )
     survey = await make_survey(client, identity, process, phase_index=1)
     assert survey["open"] is False
     body = {"answers": answers_for(survey, **FULL)}
-    r = await client.post(f"/api/v1/surveys/{survey['id']}/responses", json=body, headers=await participant())
+    r = await client.post(
+        f"/api/v1/surveys/{survey['id']}/responses", json=body, headers=await participant()
+    )
     assert h.is_problem(r, 409)
     now_survey = await make_survey(client, identity, process)
     guest = await client.post(f"/api/v1/surveys/{now_survey['id']}/responses", json=body)

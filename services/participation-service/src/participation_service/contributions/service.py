@@ -45,7 +45,7 @@ async def _names(session: AsyncSession, author_ids: set[str | None]) -> dict[str
     rows = await session.execute(
         select(Participant.id, Participant.display_name).where(Participant.id.in_(ids))
     )
-    return {k: v for k, v in rows.all()}
+    return dict(rows.all())
 
 
 async def outs(

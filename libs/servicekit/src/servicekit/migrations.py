@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from enum import StrEnum
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any
 
 from alembic import command, context
@@ -100,6 +100,8 @@ async def wait_for_schema(
         if state.servable or loop.time() >= deadline:
             return state
         await asyncio.sleep(interval)
+
+
 UNMANAGED_TABLES = "servicekit_unmanaged_table_prefixes"
 
 

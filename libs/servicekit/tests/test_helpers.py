@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import count
+from kit_helpers import count
 from sampleapp import Note
 
 

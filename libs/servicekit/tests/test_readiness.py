@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import make_url
 
-from conftest import create_schema, eventually
+from kit_helpers import create_schema, eventually
 from sampleapp import make_app
 from servicekit.testing.apps import service_client
 from servicekit.testing.databases import selected_backend

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from typing import Any
 
 import uvicorn
 
@@ -13,8 +14,14 @@ from servicekit.settings import ServiceSettings
 
 
 def service_main(
-    name: str, settings_class: type[ServiceSettings], app_factory: str, migrations: str
+    name: str,
+    settings_class: type[ServiceSettings],
+    app_factory: str,
+    migrations: str,
+    uvicorn_options: dict[str, Any] | None = None,
 ) -> None:
+    """`uvicorn_options` override the defaults below (e.g. the gateway turns off uvicorn's
+    X-Forwarded-* handling because it applies its own trusted-proxy rules)."""
     parser = argparse.ArgumentParser(prog=name)
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the HTTP API")
@@ -50,4 +57,5 @@ def service_main(
         access_log=False,
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
         server_header=False,
+        **(uvicorn_options or {}),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
@@ -101,12 +102,28 @@ async def wait_for_schema(
         await asyncio.sleep(interval)
 
 
+UNMANAGED_TABLES = "servicekit_unmanaged_table_prefixes"
+
+
+def include_name_for(metadata: MetaData) -> Callable[[str | None, str, Any], bool]:
+    """Alembic `include_name`: skips tables whose names start with a prefix listed in
+    `metadata.info[UNMANAGED_TABLES]` (objects a migration creates with dialect-specific SQL,
+    such as full-text indexes, that the models cannot describe)."""
+    prefixes = tuple(metadata.info.get(UNMANAGED_TABLES, ()))
+
+    def include_name(name: str | None, type_: str, _parent: Any) -> bool:
+        return not (type_ == "table" and name is not None and name.startswith(prefixes))
+
+    return include_name
+
+
 def _configure(connection: Connection, metadata: MetaData) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name_for(metadata),
     )
     with context.begin_transaction():
         context.run_migrations()

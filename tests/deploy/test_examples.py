@@ -133,6 +133,16 @@ def test_keycloak_realm_matches_the_gateway_claim_settings(
     assert memberships["claim.name"] == config["GATEWAY_OIDC_MUNICIPALITIES_CLAIM"]
     assert memberships["jsonType.label"] == "JSON" and memberships["access.token.claim"] == "true"
     assert "oidc-sub-mapper" in mappers
+    from gateway.settings import Settings
+
+    defaults = Settings()
+    groups = mappers["oidc-group-membership-mapper"]
+    assert groups["claim.name"] == config.get(
+        "GATEWAY_OIDC_GROUPS_CLAIM", defaults.oidc_groups_claim
+    )
+    assert groups["full.path"] == "true"
+    prefix = config.get("GATEWAY_OIDC_GROUP_PREFIX", defaults.oidc_group_prefix)
+    assert any(prefix == f"{g['path']}/" for g in realm["groups"])
     assert {r["name"] for r in realm["roles"]["realm"]} == {"platform_admin"}
     # users may neither see nor grant themselves memberships
     (profile,) = realm["components"]["org.keycloak.userprofile.UserProfileProvider"]

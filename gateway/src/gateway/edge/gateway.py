@@ -12,8 +12,8 @@ import json
 import logging
 import time
 import uuid
-from contextvars import ContextVar
 from collections.abc import Awaitable, Callable, MutableMapping
+from contextvars import ContextVar
 from http import HTTPStatus
 from typing import Any
 

@@ -190,7 +190,13 @@ class Authenticator:
         if self._keys_until.get(key, 0.0) > now:
             caller = self._keys[key]
         else:
-            grant = await apikeys.lookup(self.db(), key) if len(key) <= 200 else None
+            try:
+                grant = await apikeys.lookup(self.db(), key) if len(key) <= 200 else None
+            except Exception as exc:
+                log.warning("API key lookup failed: %s", exc)
+                raise AuthError(
+                    503, "API keys cannot be checked right now.", "api_key_store"
+                ) from exc
             caller = None
             if grant is not None:
                 caller = Caller(

@@ -8,6 +8,7 @@ cached authentication and identity tokens, no framework in the proxied path.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -208,10 +209,25 @@ class Edge:
                     send, extra, *problem(404, f"No resource at {path}.", path), "unmatched", "none"
                 )
                 return
-            await self._route(
-                scope, receive, send, route, path, method, forward, extra, request_id,
-                authorization, api_key, ckan_key, content_length, chunked, host, xff, xfp, xfh,
-            )  # fmt: skip
+            try:
+                await self._route(
+                    scope, receive, send, route, path, method, forward, extra, request_id,
+                    authorization, api_key, ckan_key, content_length, chunked, host, xff, xfp,
+                    xfh,
+                )  # fmt: skip
+            except ClientGone:
+                return  # the client left while sending its body; nobody to answer
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # A bug of ours must not leak as a bare 500 or a hang.
+                log.exception("unhandled error at the edge")
+                with contextlib.suppress(Exception):
+                    await self._answer(
+                        send, extra,
+                        *problem(500, "An internal error occurred; quote the X-Request-ID.", path),
+                        route.prefix, route.upstream,
+                    )  # fmt: skip
         finally:
             done = _outcome.get()
             if done is not None and self.log_from <= done[2]:

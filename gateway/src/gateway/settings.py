@@ -70,7 +70,7 @@ class Settings(ServiceSettings):
         validation_alias="GATEWAY_OIDC_ALGORITHMS",
     )
     oidc_leeway_seconds: int = Field(
-        default=30, ge=0, validation_alias="GATEWAY_OIDC_LEEWAY_SECONDS"
+        default=10, ge=0, validation_alias="GATEWAY_OIDC_LEEWAY_SECONDS"
     )
     oidc_jwks_cache_seconds: float = Field(
         default=900.0, ge=0, validation_alias="GATEWAY_OIDC_JWKS_CACHE_SECONDS"

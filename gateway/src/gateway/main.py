@@ -142,7 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
         async with inner(app) as state:
-            authenticator.start()
+            authenticator.start(runtime.bus)
             try:
                 yield state
             finally:

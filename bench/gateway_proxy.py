@@ -153,7 +153,7 @@ def _free_port() -> int:
     return free_port()
 
 
-def _wait_ready(port: int, path: str, timeout: float = 30.0) -> None:
+def _wait_ready(port: int, path: str, timeout: float = 90.0) -> None:
     import httpx
 
     deadline = time.monotonic() + timeout

@@ -58,6 +58,16 @@ async def test_hop_by_hop_and_connection_named_headers_are_removed(client):
     assert "connection" not in response.headers or response.headers["connection"] == "keep-alive"
 
 
+async def test_hop_by_hop_response_headers_are_removed(client, upstream):
+    async with httpx.AsyncClient(base_url=upstream) as direct:
+        raw = await direct.get("/api/v1/use-cases/hop-by-hop/response")
+    assert raw.headers["x-secret-hop"] == "1"  # the upstream really sends them
+    response = await client.get("/api/v1/use-cases/hop-by-hop/response")
+    assert response.json() == {"hop": True}
+    assert "x-secret-hop" not in response.headers
+    assert "keep-alive" not in response.headers
+
+
 async def test_forwarded_headers_replace_untrusted_chains(client, gateway):
     response = await client.get(
         "/api/v1/use-cases/x",

@@ -135,6 +135,30 @@ async def test_streams_large_uploads_and_downloads(client):
     assert received == size
 
 
+async def test_uploads_reach_the_service_while_they_are_sent(client, upstream):
+    """The second half is sent only after the service has seen the first: a gateway that
+    buffered whole bodies would never let this finish."""
+    first = b"a" * 100_000
+    arrived = False
+    async with httpx.AsyncClient(base_url=upstream) as direct:
+
+        async def body():
+            nonlocal arrived
+            yield first
+            for _ in range(100):
+                if (await direct.get("/_test/seen")).json().get("probe", 0) >= len(first):
+                    arrived = True
+                    break
+                await asyncio.sleep(0.05)
+            yield b"b" * 100_000
+
+        response = await client.post(
+            "/api/v1/use-cases/stream-probe", content=body(), headers=auth("editor", "musterstadt")
+        )
+    assert response.json() == {"received": 200_000}
+    assert arrived
+
+
 async def test_body_over_the_limit_is_413_before_the_service(client, upstream):
     async with httpx.AsyncClient(base_url=upstream) as direct:
         before = (await direct.get("/_test/seen")).json()["requests"]

@@ -7,9 +7,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from gateway_testkit import auth, register
 from sqlalchemy import select
 
-from conftest import auth, register
 from gateway.apikeys.models import ApiKey
 from servicekit.db import Database
 
@@ -200,8 +200,7 @@ async def test_last_use_is_recorded(client):
 async def test_revocation_reaches_other_replicas_at_once(client, settings):
     """Two gateways on one database and NATS, API-key lookups cached for minutes."""
     import httpx
-
-    from conftest import serve
+    from gateway_testkit import serve
 
     caching = settings.model_copy(update={"api_key_cache_seconds": 300.0})
     async with (

@@ -9,8 +9,7 @@ import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
-
-from conftest import DEV_SECRET, auth, dev_token, serve
+from gateway_testkit import DEV_SECRET, auth, dev_token, serve
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

@@ -6,8 +6,7 @@ import asyncio
 
 import httpx
 import pytest
-
-from conftest import ORIGIN, auth, serve
+from gateway_testkit import ORIGIN, auth, serve
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

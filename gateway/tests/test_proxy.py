@@ -282,3 +282,14 @@ async def test_health_readiness_and_metrics(client):
     assert "gateway_upstream_duration_seconds_bucket" in metrics
     assert "gateway_rate_limited_total" in metrics
     assert "gateway_auth_rejections_total" in metrics
+
+
+async def test_http10_request_without_host_is_answered(gateway):
+    host, port = gateway.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(b"GET /api/v1/use-cases/x HTTP/1.0\r\n\r\n")
+    await writer.drain()
+    answer = await asyncio.wait_for(reader.read(), 10)
+    writer.close()
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+    assert b'"path":"/api/v1/use-cases/x"' in answer

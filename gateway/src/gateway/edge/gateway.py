@@ -342,9 +342,12 @@ class Edge:
         forward.append((b"x-request-id", request_id))
         if identity is not None:
             forward.append((b"x-smartgov-identity", identity.encode()))
+        upstream = self.upstreams[upstream_name]
+        if host is None:
+            forward.append((b"host", upstream.host_header))
         status = await forward_request(
             scope, receive, send,
-            upstream=self.upstreams[upstream_name], headers=forward, extra=extra,
+            upstream=upstream, headers=forward, extra=extra,
             content_length=content_length, chunked=chunked,
             limit=route.max_body_bytes or self.settings.max_body_bytes,
             timeout=route.timeout or self.settings.upstream_timeout_seconds,

@@ -31,6 +31,7 @@ class ClientGone(Exception):
 class Upstream:
     def __init__(self, name: str, url: str, settings: Settings) -> None:
         host, port, _ = split_host_port(url)
+        self.host_header = f"{host}:{port}".encode()  # for clients that sent no Host
         self.name = name
         self.url = url.rstrip("/")
         self.pool = Pool(host, port, connect_timeout=settings.connect_timeout_seconds)

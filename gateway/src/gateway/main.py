@@ -8,7 +8,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from fastapi import FastAPI
@@ -132,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The edge sits in front of FastAPI, not inside its middleware stack: proxied requests
     # never pay for Starlette's error middleware or FastAPI's per-request telemetry checks.
     app.__class__ = GatewayApp
+    cast(GatewayApp, app).edge = edge
     app.state.edge = edge
     app.state.authenticator = authenticator
     app.state.route_table = table
@@ -156,8 +157,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 class GatewayApp(FastAPI):
     """FastAPI with the edge in front of it."""
 
+    edge: Edge
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.state.edge(scope, receive, send)
+        await self.edge(scope, receive, send)
 
 
 def _framework(app: FastAPI) -> ASGIApp:

@@ -7,9 +7,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from gateway_testkit import auth, register
 from sqlalchemy import select
 
-from conftest import auth, register
 from gateway.apikeys.models import ApiKey
 from servicekit.db import Database
 
@@ -195,3 +195,30 @@ async def test_last_use_is_recorded(client):
             break
         await asyncio.sleep(0.1)
     assert shown["last_used_at"] is not None
+
+
+async def test_revocation_reaches_other_replicas_at_once(client, settings):
+    """Two gateways on one database and NATS, API-key lookups cached for minutes."""
+    import httpx
+    from gateway_testkit import serve
+
+    caching = settings.model_copy(update={"api_key_cache_seconds": 300.0})
+    async with (
+        serve(caching) as url_a,
+        serve(caching) as url_b,
+        httpx.AsyncClient(base_url=url_a) as a,
+        httpx.AsyncClient(base_url=url_b) as b,
+    ):
+        created = await create_key(a)
+        headers = {"X-API-Key": created["key"]}
+        assert (await b.get("/api/v1/use-cases/x", headers=headers)).status_code == 200
+        await asyncio.sleep(1.5)  # B's listener subscribes once NATS is connected
+        revoked = await a.delete(f"{BASE}/{created['id']}", headers=auth("platform_admin"))
+        assert revoked.status_code == 204
+        statuses = []
+        for _ in range(20):
+            statuses.append((await b.get("/api/v1/use-cases/x", headers=headers)).status_code)
+            if statuses[-1] == 401:
+                break
+            await asyncio.sleep(0.05)
+    assert statuses[-1] == 401

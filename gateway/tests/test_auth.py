@@ -9,8 +9,7 @@ import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
-
-from conftest import DEV_SECRET, auth, dev_token, serve
+from gateway_testkit import DEV_SECRET, auth, dev_token, serve
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -187,3 +186,14 @@ async def test_dev_secret_is_not_an_oidc_key(client, issuer):
         algorithm="HS256",
     )
     assert (await client.get(ECHO, headers=bearer(token))).status_code == 401
+
+
+async def test_unreachable_issuer_is_503_not_401(settings, issuer, dead_url):
+    elsewhere = settings.model_copy(update={"oidc_issuer": dead_url})
+    async with serve(elsewhere) as url, httpx.AsyncClient(base_url=url) as other:
+        response = await other.get(ECHO, headers=bearer(issuer.token(iss=dead_url)))
+        assert response.status_code == 503
+        assert response.headers["content-type"] == "application/problem+json"
+        assert "retry-after" in response.headers
+        # Anonymous callers are not affected.
+        assert (await other.get(ECHO)).status_code == 200

@@ -7,8 +7,8 @@ import json
 
 import nats
 import pytest
+from gateway_testkit import auth
 
-from conftest import auth
 from gateway.demo import seed
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")

@@ -6,8 +6,7 @@ import asyncio
 
 import httpx
 import pytest
-
-from conftest import ORIGIN, auth, serve
+from gateway_testkit import ORIGIN, auth, serve
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -56,6 +55,16 @@ async def test_hop_by_hop_and_connection_named_headers_are_removed(client):
         assert name not in seen, name
     assert seen["x-kept"] == ["yes"]
     assert "connection" not in response.headers or response.headers["connection"] == "keep-alive"
+
+
+async def test_hop_by_hop_response_headers_are_removed(client, upstream):
+    async with httpx.AsyncClient(base_url=upstream) as direct:
+        raw = await direct.get("/api/v1/use-cases/hop-by-hop/response")
+    assert raw.headers["x-secret-hop"] == "1"  # the upstream really sends them
+    response = await client.get("/api/v1/use-cases/hop-by-hop/response")
+    assert response.json() == {"hop": True}
+    assert "x-secret-hop" not in response.headers
+    assert "keep-alive" not in response.headers
 
 
 async def test_forwarded_headers_replace_untrusted_chains(client, gateway):
@@ -125,6 +134,30 @@ async def test_streams_large_uploads_and_downloads(client):
     assert received == size
 
 
+async def test_uploads_reach_the_service_while_they_are_sent(client, upstream):
+    """The second half is sent only after the service has seen the first: a gateway that
+    buffered whole bodies would never let this finish."""
+    first = b"a" * 100_000
+    arrived = False
+    async with httpx.AsyncClient(base_url=upstream) as direct:
+
+        async def body():
+            nonlocal arrived
+            yield first
+            for _ in range(100):
+                if (await direct.get("/_test/seen")).json().get("probe", 0) >= len(first):
+                    arrived = True
+                    break
+                await asyncio.sleep(0.05)
+            yield b"b" * 100_000
+
+        response = await client.post(
+            "/api/v1/use-cases/stream-probe", content=body(), headers=auth("editor", "musterstadt")
+        )
+    assert response.json() == {"received": 200_000}
+    assert arrived
+
+
 async def test_body_over_the_limit_is_413_before_the_service(client, upstream):
     async with httpx.AsyncClient(base_url=upstream) as direct:
         before = (await direct.get("/_test/seen")).json()["requests"]
@@ -161,6 +194,32 @@ async def test_down_upstream_gives_502_then_open_circuit_503(client):
     assert int(opened.headers["retry-after"]) >= 1
     # Other upstreams are unaffected.
     assert (await client.get("/api/v1/use-cases/x")).status_code == 200
+
+
+async def test_idempotent_methods_retried_after_a_dropped_connection(client, flaky):
+    flaky.script.extend(["drop"])
+    before = flaky.requests
+    retried = await client.get("/api/v1/participants/1")
+    assert retried.status_code == 200 and retried.json() == {"flaky": "ok"}
+    assert flaky.requests - before == 2
+    flaky.script.extend(["drop"])
+    before = flaky.requests
+    not_retried = await client.post("/api/v1/participants", json={})
+    assert not_retried.status_code == 502
+    assert flaky.requests - before == 1
+
+
+async def test_circuit_half_opens_and_closes_again(settings, flaky):
+    quick = settings.model_copy(update={"breaker_failures": 2, "breaker_open_seconds": 0.5})
+    async with serve(quick) as url, httpx.AsyncClient(base_url=url) as client:
+        flaky.script.extend(["drop"] * 4)  # each GET tries twice
+        assert (await client.get("/api/v1/participants/1")).status_code == 502
+        assert (await client.get("/api/v1/participants/1")).status_code == 502
+        assert (await client.get("/api/v1/participants/1")).status_code == 503
+        await asyncio.sleep(0.6)
+        probe = await client.get("/api/v1/participants/1")
+        assert probe.status_code == 200  # the probe succeeded: closed again
+        assert (await client.get("/api/v1/participants/1")).status_code == 200
 
 
 async def test_cors_preflight_and_simple_requests(client):
@@ -223,3 +282,14 @@ async def test_health_readiness_and_metrics(client):
     assert "gateway_upstream_duration_seconds_bucket" in metrics
     assert "gateway_rate_limited_total" in metrics
     assert "gateway_auth_rejections_total" in metrics
+
+
+async def test_http10_request_without_host_is_answered(gateway):
+    host, port = gateway.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(b"GET /api/v1/use-cases/x HTTP/1.0\r\n\r\n")
+    await writer.drain()
+    answer = await asyncio.wait_for(reader.read(), 10)
+    writer.close()
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+    assert b'"path":"/api/v1/use-cases/x"' in answer

@@ -68,6 +68,21 @@ def create_app() -> FastAPI:
         app.openapi_schema = None
         return {"status": "added"}
 
+    @app.post("/api/v1/use-cases/stream-probe")
+    async def stream_probe(request: Request) -> dict[str, int]:
+        """Records how much of the body has arrived so far, while it arrives."""
+        SEEN["probe"] = 0
+        async for chunk in request.stream():
+            SEEN["probe"] += len(chunk)
+        return {"received": SEEN["probe"]}
+
+    @app.get("/api/v1/use-cases/hop-by-hop/response")
+    async def hop_response() -> JSONResponse:
+        return JSONResponse(
+            {"hop": True},
+            headers={"Connection": "X-Secret-Hop", "X-Secret-Hop": "1", "Keep-Alive": "timeout=9"},
+        )
+
     @app.get("/api/v1/usecase-settings/slow")
     async def slow(seconds: float = 2.0) -> dict[str, str]:
         await asyncio.sleep(seconds)

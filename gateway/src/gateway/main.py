@@ -8,14 +8,14 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html
 from fastapi.responses import HTMLResponse
 from pydantic import SecretStr
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway import __doc__ as description
 from gateway import models  # noqa: F401  (registers every table)
@@ -121,15 +121,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def redoc() -> HTMLResponse:
         return get_redoc_html(openapi_url="/openapi.json", title="SmartGov API — ReDoc")
 
-    app.add_middleware(
-        Edge,
+    edge = Edge(
+        _framework(app),
         settings=settings,
         table=table,
         authenticator=authenticator,
         spec=spec,
         readiness=readiness,
-        state=app.state,
     )
+    # The edge sits in front of FastAPI, not inside its middleware stack: proxied requests
+    # never pay for Starlette's error middleware or FastAPI's per-request telemetry checks.
+    app.__class__ = GatewayApp
+    cast(GatewayApp, app).edge = edge
+    app.state.edge = edge
     app.state.authenticator = authenticator
     app.state.route_table = table
     app.state.spec = spec
@@ -139,17 +143,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
         async with inner(app) as state:
-            authenticator.start()
+            authenticator.start(runtime.bus)
             try:
                 yield state
             finally:
                 await authenticator.stop()
-                edge = getattr(app.state, "edge", None)
-                if edge is not None:
-                    edge.close()
+                edge.close()
 
     app.router.lifespan_context = lifespan
     return app
+
+
+class GatewayApp(FastAPI):
+    """FastAPI with the edge in front of it."""
+
+    edge: Edge
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.edge(scope, receive, send)
+
+
+def _framework(app: FastAPI) -> ASGIApp:
+    async def call(scope: Scope, receive: Receive, send: Send) -> None:
+        await FastAPI.__call__(app, scope, receive, send)
+
+    return call
 
 
 async def ready_checks(

@@ -94,5 +94,5 @@ async def revoke_api_key(
     key_id: uuid.UUID, db: DB, principal: Caller, request: Request
 ) -> Response:
     await service.revoke(db, principal, key_id)
-    request.app.state.authenticator.forget_api_keys()
+    await request.app.state.authenticator.announce_revocation()
     return Response(status_code=204)

@@ -22,6 +22,7 @@ from gateway.auth.oidc import IssuerUnavailable, JwksCache, OidcVerifier, TokenR
 from gateway.auth.principals import api_key_principal, dev_principal, oidc_principal
 from gateway.settings import Settings
 from servicekit.db import Database, utcnow
+from servicekit.events.bus import EventBus
 from servicekit.identity import InternalTokenSigner, Principal
 
 log = logging.getLogger("gateway.auth")
@@ -29,6 +30,8 @@ log = logging.getLogger("gateway.auth")
 DEV_ISSUER = "smartgov-dev"
 DEV_AUDIENCE = "smartgov-gateway"
 CACHE_LIMIT = 50_000
+# Core NATS (no stream): every replica drops its API-key cache when any replica revokes a key.
+REVOKED_SUBJECT = "gateway.api-keys.revoked"
 
 
 class AuthError(Exception):
@@ -101,16 +104,48 @@ class Authenticator:
         self._keys_until: dict[str, float] = {}
         self._used: dict[str, datetime] = {}
         self._flusher: asyncio.Task[None] | None = None
+        self._listener: asyncio.Task[None] | None = None
+        self.bus: EventBus | None = None
 
     # --- lifecycle -------------------------------------------------------------------
-    def start(self) -> None:
+    def start(self, bus: EventBus | None = None) -> None:
         self._flusher = asyncio.create_task(self._flush_loop(), name="api-key-last-used")
+        self.bus = bus
+        if bus is not None:
+            self._listener = asyncio.create_task(self._listen(bus), name="api-key-revocations")
+
+    async def _listen(self, bus: EventBus) -> None:
+        subscribed = None
+        while True:
+            await bus.wait_connected()
+            nc = bus.nc
+            if nc is not None and nc is not subscribed:
+                try:
+                    await nc.subscribe(REVOKED_SUBJECT, cb=self._on_revoked)
+                    subscribed = nc
+                except Exception as exc:
+                    log.warning("cannot listen for API key revocations: %s", exc)
+            await asyncio.sleep(1.0)
+
+    async def _on_revoked(self, _msg: Any) -> None:
+        self.forget_api_keys()
+
+    async def announce_revocation(self) -> None:
+        """Tell the other replicas; if NATS is down they refuse it after the cache time."""
+        self.forget_api_keys()
+        nc = self.bus.nc if self.bus is not None else None
+        if nc is not None and nc.is_connected:
+            try:
+                await nc.publish(REVOKED_SUBJECT, b"")
+            except Exception as exc:
+                log.warning("cannot announce an API key revocation: %s", exc)
 
     async def stop(self) -> None:
-        if self._flusher is not None:
-            self._flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._flusher
+        for task in (self._flusher, self._listener):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self.flush_last_used()
 
     async def _flush_loop(self) -> None:
@@ -190,7 +225,13 @@ class Authenticator:
         if self._keys_until.get(key, 0.0) > now:
             caller = self._keys[key]
         else:
-            grant = await apikeys.lookup(self.db(), key) if len(key) <= 200 else None
+            try:
+                grant = await apikeys.lookup(self.db(), key) if len(key) <= 200 else None
+            except Exception as exc:
+                log.warning("API key lookup failed: %s", exc)
+                raise AuthError(
+                    503, "API keys cannot be checked right now.", "api_key_store"
+                ) from exc
             caller = None
             if grant is not None:
                 caller = Caller(

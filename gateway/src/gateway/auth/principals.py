@@ -53,7 +53,9 @@ def merge(*parts: dict[str, frozenset[Role]]) -> dict[str, frozenset[Role]]:
 
 
 def dev_principal(claims: dict[str, Any]) -> Principal:
-    roles = claims.get("roles") or []
+    roles = claims.get("roles")
+    if not isinstance(roles, list):
+        roles = []
     return Principal(
         kind=PrincipalKind.USER,
         subject=str(claims["sub"]),

@@ -92,7 +92,9 @@ def test_probes_mean_something(objects: list[Obj]) -> None:
         port = COMPONENTS[deployment["metadata"]["name"]]
         assert main["ports"] == [{"name": "http", "containerPort": port, "protocol": "TCP"}]
         assert main["livenessProbe"]["httpGet"]["path"] == "/healthz"
-        assert main["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        # The gateway's readiness is its own (?self), not its upstreams'.
+        expected = "/readyz?self" if deployment["metadata"]["name"] == "gateway" else "/readyz"
+        assert main["readinessProbe"]["httpGet"]["path"] == expected
         assert main["startupProbe"]["httpGet"]["path"] == "/healthz"
         # The schema gate: the init container blocks until migrations reached head.
         (init,) = pod["initContainers"]

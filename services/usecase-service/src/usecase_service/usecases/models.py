@@ -66,6 +66,9 @@ class UseCase(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The full representation (UseCaseDetail as JSON), rendered whenever the use case or
+    # what it shows changes, so a read is one query and no serialisation.
+    document: Mapped[str] = mapped_column(Text, default="", deferred=True)
 
     data_requirements: Mapped[list[DataRequirement]] = relationship(
         back_populates="use_case",

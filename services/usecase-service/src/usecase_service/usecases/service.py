@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +15,8 @@ from servicekit.concurrency import check_if_match
 from servicekit.db import Database, utcnow
 from servicekit.identity import Principal, Role
 from servicekit.pagination import PageParams, SortKey, paginate
-from servicekit.problems import Conflict, FieldError, Forbidden, Unprocessable
-from usecase_service.access import readable_clause, require_editor, require_readable
+from servicekit.problems import Conflict, FieldError, Forbidden, NotFound, Unprocessable
+from usecase_service.access import can_read, readable_clause, require_editor, require_readable
 from usecase_service.database import tenants
 from usecase_service.parameters.service import settings_for
 from usecase_service.participation.models import ParticipationResult
@@ -121,6 +121,40 @@ async def detail(session: AsyncSession, use_case: UseCase) -> UseCaseDetail:
     return to_detail(use_case, await results_of(session, use_case.id))
 
 
+async def render(session: AsyncSession, use_case: UseCase) -> UseCaseDetail:
+    """The full representation, also kept pre-serialised on the row for `read_document`.
+    Every unit of work that changes what a use case shows ends with this."""
+    result = await detail(session, use_case)
+    use_case.document = result.model_dump_json()
+    return result
+
+
+async def rerender(session: AsyncSession, use_case_ids: Iterable[uuid.UUID]) -> None:
+    """Render again after changes from events (datasets, participation)."""
+    for use_case_id in set(use_case_ids):
+        use_case = await load(session, use_case_id)
+        if use_case is not None:
+            await render(session, use_case)
+
+
+async def read_document(
+    db: Database, principal: Principal, use_case_id: uuid.UUID
+) -> tuple[str, int]:
+    """The hot read path: one query outside a transaction, the stored JSON as it is."""
+    table = UseCase.__table__
+    stmt = select(
+        table.c.municipality, table.c.visibility, table.c.version, table.c.document
+    ).where(table.c.id == use_case_id, table.c.archived_at.is_(None))
+    async with db.autocommit() as conn:
+        row = (await conn.execute(stmt)).first()
+    if row is None or not can_read(principal, row.municipality, row.visibility):
+        raise NotFound(f"Use case {use_case_id} does not exist.")
+    if not row.document:
+        fresh = await get(db, principal, use_case_id)
+        return fresh.model_dump_json(), fresh.version
+    return str(row.document), int(row.version)
+
+
 def touch(use_case: UseCase) -> None:
     use_case.version += 1
     use_case.updated_at = utcnow()
@@ -176,7 +210,7 @@ async def create(db: Database, principal: Principal, data: UseCaseCreate) -> Use
         await use_case_event(session, use_case, "created")
         if use_case.visibility == Visibility.PUBLIC:
             await use_case_event(session, use_case, "published")
-        return to_detail(use_case, [])
+        return await render(session, use_case)
 
 
 async def get(db: Database, principal: Principal, use_case_id: uuid.UUID) -> UseCaseDetail:
@@ -241,7 +275,7 @@ async def change(
         await use_case_event(session, use_case, "updated")
         if not was_public and use_case.visibility == Visibility.PUBLIC:
             await use_case_event(session, use_case, "published")
-        return await detail(session, use_case)
+        return await render(session, use_case)
 
 
 async def patch(
@@ -338,7 +372,7 @@ async def transition(
         await use_case_event(
             session, use_case, "status_changed", from_status=current.value, reason=reason
         )
-        return await detail(session, use_case)
+        return await render(session, use_case)
 
 
 async def history(db: Database, principal: Principal, use_case_id: uuid.UUID) -> list[StatusChange]:
@@ -423,4 +457,4 @@ async def adopt(
         await use_case_event(session, use_case, "created")
         for requirement in use_case.data_requirements:
             await data_requirement_event(session, use_case, requirement, "added")
-        return to_detail(use_case, [])
+        return await render(session, use_case)

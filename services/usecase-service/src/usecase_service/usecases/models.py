@@ -70,6 +70,10 @@ class UseCase(Base):
     # what it shows changes, so a read is one query and no serialisation.
     document: Mapped[str] = mapped_column(Text, default="", deferred=True)
 
+    # Every UPDATE says `WHERE version = <the version read>`: a write based on a stale read
+    # fails instead of overwriting (SQLite reads outside the write transaction).
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
     data_requirements: Mapped[list[DataRequirement]] = relationship(
         back_populates="use_case",
         cascade="all, delete-orphan",

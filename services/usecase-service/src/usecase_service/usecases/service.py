@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from servicekit.concurrency import check_if_match
 from servicekit.db import Database, utcnow
 from servicekit.identity import Principal, Role
 from servicekit.pagination import PageParams, SortKey, paginate
-from servicekit.problems import Conflict, FieldError, Forbidden, NotFound, Unprocessable
+from servicekit.problems import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    Unprocessable,
+)
 from usecase_service.access import can_read, readable_clause, require_editor, require_readable
 from usecase_service.database import tenants
 from usecase_service.parameters.service import settings_for
@@ -254,6 +263,18 @@ async def list_use_cases(
 Change = Callable[[AsyncSession, UseCase], Awaitable[None]]
 
 
+@asynccontextmanager
+async def unit_of_work(db: Database) -> AsyncIterator[AsyncSession]:
+    """A transaction for changing one use case; 412 when another change won the race."""
+    try:
+        async with db.transaction() as session:
+            yield session
+    except StaleDataError as exc:
+        raise PreconditionFailed(
+            "The use case was changed by someone else meanwhile; fetch it again."
+        ) from exc
+
+
 async def change(
     db: Database,
     principal: Principal,
@@ -263,7 +284,7 @@ async def change(
 ) -> UseCaseDetail:
     """The frame of every edit: load, authorize, check the version, apply, recompute the
     figures, bump the version, emit `updated` (and `published` when it became public)."""
-    async with db.transaction() as session:
+    async with unit_of_work(db) as session:
         use_case = require_editor(
             principal, await load(session, use_case_id, for_update=True), use_case_id
         )
@@ -311,7 +332,7 @@ async def archive(
     db: Database, principal: Principal, use_case_id: uuid.UUID, if_match: str | None
 ) -> None:
     """Archived use cases disappear from lists and reads; their data needs are withdrawn."""
-    async with db.transaction() as session:
+    async with unit_of_work(db) as session:
         use_case = require_editor(
             principal, await load(session, use_case_id, for_update=True), use_case_id
         )
@@ -330,7 +351,7 @@ async def transition(
     data: TransitionIn,
     if_match: str | None,
 ) -> UseCaseDetail:
-    async with db.transaction() as session:
+    async with unit_of_work(db) as session:
         use_case = require_editor(
             principal, await load(session, use_case_id, for_update=True), use_case_id
         )

@@ -14,12 +14,21 @@ import httpx
 
 from servicekit.settings import sqlite_url_for
 from servicekit.testing.nats import NatsServer, free_port
-from smartgov_cli.components import COMPONENTS, Component
+from smartgov_cli.components import BY_NAME, COMPONENTS, Component
 from smartgov_cli.devkeys import ensure_keys
 
 
-def component_env(data_dir: Path, nats_url: str, ports: dict[str, int]) -> dict[str, str]:
-    """The environment every child gets: embedded defaults unless the caller set a value."""
+def component_env(
+    data_dir: Path,
+    nats_url: str,
+    ports: dict[str, int],
+    database_urls: dict[str, str] | None = None,
+    overrides: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """The environment every child gets: embedded defaults unless the caller set a value.
+
+    `database_urls` (by component name) and `overrides` win over the environment: tests use
+    them to run a platform of their own beside any other."""
     keys = ensure_keys(data_dir)
     env = dict(os.environ)
     defaults = {
@@ -36,15 +45,24 @@ def component_env(data_dir: Path, nats_url: str, ports: dict[str, int]) -> dict[
         defaults[f"{component.env_prefix}_DATABASE_URL"] = sqlite_url_for(
             component.database_file, data_dir
         )
-        defaults[f"{component.env_prefix}_PORT"] = str(ports[component.name])
     for key, value in defaults.items():
         env.setdefault(key, value)
     env["SMARTGOV_NATS_URL"] = nats_url
+    for component in COMPONENTS:  # default_ports() read these already: the chosen port wins
+        env[f"{component.env_prefix}_PORT"] = str(ports[component.name])
+    for name, url in (database_urls or {}).items():
+        env[f"{BY_NAME[name].env_prefix}_DATABASE_URL"] = url
+    env.update(overrides or {})
     return env
 
 
 def default_ports() -> dict[str, int]:
     return {c.name: int(os.environ.get(f"{c.env_prefix}_PORT", c.port)) for c in COMPONENTS}
+
+
+def free_ports() -> dict[str, int]:
+    """A free port per component, for a platform that must not collide with another."""
+    return {c.name: free_port() for c in COMPONENTS}
 
 
 def migrate(component: Component, env: dict[str, str]) -> None:
@@ -61,6 +79,8 @@ class Platform:
     log_dir: Path | None = None
     nats: NatsServer | None = None
     children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    database_urls: dict[str, str] = field(default_factory=dict)
+    env_overrides: dict[str, str] = field(default_factory=dict)
 
     def start_nats(self) -> str:
         if self.nats_url:
@@ -75,7 +95,9 @@ class Platform:
 
     def env(self) -> dict[str, str]:
         assert self.nats_url is not None
-        return component_env(self.data_dir, self.nats_url, self.ports)
+        return component_env(
+            self.data_dir, self.nats_url, self.ports, self.database_urls, self.env_overrides
+        )
 
     def migrate_all(self) -> None:
         env = self.env()
@@ -83,37 +105,67 @@ class Platform:
             migrate(component, env)
 
     def start_children(self) -> None:
-        env = self.env()
         for component in COMPONENTS:
-            output = None
-            if self.log_dir is not None:
-                self.log_dir.mkdir(parents=True, exist_ok=True)
-                output = open(self.log_dir / f"{component.name}.log", "ab")  # noqa: SIM115
-            self.children[component.name] = subprocess.Popen(
-                [sys.executable, "-m", component.module, "serve"],
-                env=env,
-                stdout=output,
-                stderr=output,
-            )
+            self.start_child(component.name)
+
+    def start_child(self, name: str) -> subprocess.Popen[bytes]:
+        """Start one component (again); its log is appended to."""
+        component = BY_NAME[name]
+        output = None
+        if self.log_dir is not None:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            output = open(self.log_dir / f"{component.name}.log", "ab")  # noqa: SIM115
+        child = subprocess.Popen(
+            [sys.executable, "-m", component.module, "serve"],
+            env=self.env(),
+            stdout=output,
+            stderr=output,
+        )
+        if output is not None:
+            output.close()  # the child holds its own copy
+        self.children[name] = child
+        return child
+
+    def kill_child(self, name: str, sig: signal.Signals = signal.SIGKILL) -> int:
+        """Send `sig` to one component and wait for it to exit; returns its exit code."""
+        child = self.children.pop(name)
+        if child.poll() is None:
+            child.send_signal(sig)
+        return child.wait(timeout=30)
+
+    def restart_child(self, name: str, sig: signal.Signals = signal.SIGKILL) -> None:
+        self.kill_child(name, sig)
+        self.start_child(name)
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"
 
     @property
     def gateway_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports['gateway']}"
+        return self.url("gateway")
 
-    def wait_ready(self, timeout: float = 90.0) -> None:
+    def wait_component_ready(self, name: str, timeout: float = 90.0) -> None:
+        """Wait until one component's own /readyz answers 200."""
         deadline = time.monotonic() + timeout
         last = "no answer"
         while time.monotonic() < deadline:
             self.check_children()
             try:
-                response = httpx.get(f"{self.gateway_url}/readyz", timeout=2)
+                response = httpx.get(f"{self.url(name)}/readyz", timeout=2)
                 if response.status_code == 200:
                     return
                 last = response.text
             except httpx.HTTPError as exc:
                 last = str(exc)
-            time.sleep(0.3)
-        raise TimeoutError(f"gateway not ready after {timeout}s: {last}")
+            time.sleep(0.2)
+        raise TimeoutError(f"{name} not ready after {timeout}s: {last}")
+
+    def wait_ready(self, timeout: float = 90.0) -> None:
+        """Wait until every component answers /readyz with 200 (the gateway's own readiness
+        does not cover the services behind it)."""
+        deadline = time.monotonic() + timeout
+        for component in COMPONENTS:
+            self.wait_component_ready(component.name, max(deadline - time.monotonic(), 1.0))
 
     def check_children(self) -> None:
         for name, child in self.children.items():

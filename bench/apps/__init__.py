@@ -1,0 +1,1 @@
+"""Small apps the benchmarks compare the services with."""

@@ -1,0 +1,1 @@
+"""Shared pieces of the system tests: a real platform, fault helpers and polling."""

@@ -91,8 +91,10 @@ def _sqlite_begin(conn: Any) -> None:
     """Write transactions take SQLite's write lock up front (BEGIN IMMEDIATE), so they queue
     on busy_timeout instead of failing with 'database is locked' when two readers try to
     upgrade at once. Reads stay deferred and run concurrently under WAL."""
-    immediate = conn.get_execution_options().get(IMMEDIATE, False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return  # Database.autocommit(): no transaction at all
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(IMMEDIATE, False) else "BEGIN")
 
 
 def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:

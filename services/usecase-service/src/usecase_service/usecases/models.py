@@ -68,7 +68,7 @@ class UseCase(Base):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # The full representation (UseCaseDetail as JSON), rendered whenever the use case or
     # what it shows changes, so a read is one query and no serialisation.
-    document: Mapped[str] = mapped_column(Text, default="", deferred=True)
+    document: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
 
     # Every UPDATE says `WHERE version = <the version read>`: a write based on a stale read
     # fails instead of overwriting (SQLite reads outside the write transaction).

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-26 13:05:31.507719
+Create Date: 2026-11-26 12:41:30.984562
 """
 
 from collections.abc import Sequence
@@ -105,7 +105,6 @@ def upgrade() -> None:
         sa.Column("created_at", servicekit.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", servicekit.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("archived_at", servicekit.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("document", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_use_cases")),
     )
     with op.batch_alter_table("use_cases", schema=None) as batch_op:

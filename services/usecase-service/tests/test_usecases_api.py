@@ -116,6 +116,9 @@ async def test_bad_patch_changes_nothing(client, editor, create_use_case):
     url = f"{URL}/{created['id']}"
     for body in (
         {"title": None},
+        {"summary": None},
+        {"field_of_action": None},
+        {"visibility": None},
         {"progress": -1},
         {"planned_end": "2000-01-01"},
         {"status": "approved"},

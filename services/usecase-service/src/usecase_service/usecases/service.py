@@ -307,7 +307,7 @@ async def patch(
     if_match: str | None,
 ) -> UseCaseDetail:
     fields = data.model_dump(exclude_unset=True)
-    for required in ("title", "field_of_action", "visibility", "progress"):
+    for required in ("title", "summary", "field_of_action", "visibility", "progress"):
         if required in fields and fields[required] is None:
             raise Unprocessable(
                 f"{required} cannot be null.",

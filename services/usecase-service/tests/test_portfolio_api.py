@@ -8,6 +8,7 @@ import io
 import pytest
 
 from usecase_service import demo
+from usecase_service.portfolio.schemas import Portfolio
 
 URL = "/api/v1/portfolio"
 
@@ -35,6 +36,7 @@ async def test_ranking_shows_every_component(client, editor, portfolio):
     response = await client.get(URL, params={"municipality": "musterstadt"}, headers=editor)
     assert response.status_code == 200, response.text
     body = response.json()
+    Portfolio.model_validate(body)  # the documented shape
     assert body["weights"] == {"economic": 40, "qualitative": 30, "support": 20, "urgency": 10}
     assert "normalised" in body["method"]
     items = body["items"]

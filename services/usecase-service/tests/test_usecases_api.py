@@ -116,6 +116,9 @@ async def test_bad_patch_changes_nothing(client, editor, create_use_case):
     url = f"{URL}/{created['id']}"
     for body in (
         {"title": None},
+        {"summary": None},
+        {"field_of_action": None},
+        {"visibility": None},
         {"progress": -1},
         {"planned_end": "2000-01-01"},
         {"status": "approved"},
@@ -225,3 +228,24 @@ async def test_archive(client, editor, create_use_case, outbox_subjects):
     subjects = await outbox_subjects()
     assert "usecase.usecase.archived" in subjects
     assert subjects[-2:] == ["usecase.data_requirement.removed", "usecase.usecase.archived"]
+
+
+async def test_parallel_edits_with_the_same_etag_let_exactly_one_win(
+    client, editor, create_use_case
+):
+    import asyncio
+
+    created = await create_use_case()
+    url = f"{URL}/{created['id']}"
+    etag = f'"{created["id"]}.1"'
+    responses = await asyncio.gather(
+        *(
+            client.patch(url, json={"progress": n}, headers={**editor, "If-Match": etag})
+            for n in range(1, 9)
+        )
+    )
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses.count(200) == 1, statuses
+    assert set(statuses) <= {200, 412}
+    after = (await client.get(url, headers=editor)).json()
+    assert after["version"] == 2

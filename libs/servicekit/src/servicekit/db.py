@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event, text
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -90,8 +91,10 @@ def _sqlite_begin(conn: Any) -> None:
     """Write transactions take SQLite's write lock up front (BEGIN IMMEDIATE), so they queue
     on busy_timeout instead of failing with 'database is locked' when two readers try to
     upgrade at once. Reads stay deferred and run concurrently under WAL."""
-    immediate = conn.get_execution_options().get(IMMEDIATE, False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return  # Database.autocommit(): no transaction at all
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(IMMEDIATE, False) else "BEGIN")
 
 
 def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
@@ -123,6 +126,7 @@ class Database:
         self.url = url
         self.engine = create_engine(url, pool_size=pool_size)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._autocommit_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @property
     def dialect(self) -> str:
@@ -134,6 +138,13 @@ class Database:
         async with self.sessions() as session, session.begin():
             await session.connection(execution_options={IMMEDIATE: True})
             yield session
+
+    @asynccontextmanager
+    async def autocommit(self) -> AsyncIterator[AsyncConnection]:
+        """A connection outside any transaction, for single-statement reads on hot paths:
+        no BEGIN and ROLLBACK round trips around the one query."""
+        async with self._autocommit_engine.connect() as conn:
+            yield conn
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

@@ -15,6 +15,7 @@ from servicekit.events.consumer import Handler
 from servicekit.events.envelope import CloudEvent
 from usecase_service.datasets.models import DatasetRef
 from usecase_service.usecases.models import DataRequirement, UseCase
+from usecase_service.usecases.service import rerender
 
 PUBLISHED = "catalog.dataset.published"
 UPDATED = "catalog.dataset.updated"
@@ -43,12 +44,19 @@ async def apply_dataset_event(session: AsyncSession, event: CloudEvent) -> None:
         update(DataRequirement)
         .where(DataRequirement.dataset_id == dataset_id)
         .values(dataset_withdrawn=withdrawn, dataset_title=row.title)
+        .execution_options(synchronize_session=False)
     )
     needing = select(DataRequirement.use_case_id).where(DataRequirement.dataset_id == dataset_id)
     flagged = exists().where(
         DataRequirement.use_case_id == UseCase.id, DataRequirement.dataset_withdrawn.is_(True)
     )
-    await session.execute(update(UseCase).where(UseCase.id.in_(needing)).values(flagged=flagged))
+    await session.execute(
+        update(UseCase)
+        .where(UseCase.id.in_(needing))
+        .values(flagged=flagged)
+        .execution_options(synchronize_session=False)
+    )
+    await rerender(session, list((await session.execute(needing)).scalars()))
 
 
 def handlers() -> dict[str, Handler]:

@@ -16,6 +16,7 @@ from servicekit.events.consumer import Handler
 from servicekit.events.envelope import CloudEvent
 from usecase_service.participation.models import ParticipationResult, SupportTally
 from usecase_service.usecases.models import UseCase
+from usecase_service.usecases.service import rerender
 
 SUPPORTS_CHANGED = "participation.supports.changed"
 RESULTS_PUBLISHED = "participation.results.published"
@@ -61,7 +62,9 @@ async def apply_supports(session: AsyncSession, event: CloudEvent) -> None:
         update(UseCase)
         .where(UseCase.id == use_case_id)
         .values(supports=int(sums[0]), participants=int(sums[1]))
+        .execution_options(synchronize_session=False)
     )
+    await rerender(session, [use_case_id])
 
 
 async def apply_results(session: AsyncSession, event: CloudEvent) -> None:
@@ -79,6 +82,8 @@ async def apply_results(session: AsyncSession, event: CloudEvent) -> None:
     row.summary = str(data.get("summary") or "")
     row.results = _mapping(data.get("results"))
     row.event_time = event.time
+    await session.flush()
+    await rerender(session, [row.use_case_id])
 
 
 def handlers() -> dict[str, Handler]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Query, Response
 
 from servicekit.problems import problem_responses
@@ -19,6 +20,7 @@ Municipality = Annotated[
 
 @router.get(
     "",
+    response_model=Portfolio,
     operation_id="getPortfolio",
     summary="Rank a municipality's use cases",
     description="A transparent score from NPV/BCR, the qualitative score, citizen support and "
@@ -27,8 +29,10 @@ Municipality = Annotated[
     "are left out. Includes totals of investment and yearly savings.",
     responses=problem_responses(422),
 )
-async def get_portfolio(municipality: Municipality, db: DB, principal: Caller) -> Portfolio:
-    return await service.portfolio(db, principal, municipality)
+async def get_portfolio(municipality: Municipality, db: DB, principal: Caller) -> Response:
+    # Built as plain data and serialised once: thousands of items per request.
+    body = await service.portfolio(db, principal, municipality)
+    return Response(orjson.dumps(body, default=str), media_type="application/json")
 
 
 @router.get(

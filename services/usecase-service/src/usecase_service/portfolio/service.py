@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 
@@ -13,37 +13,33 @@ from servicekit.identity import Principal
 from usecase_service.database import tenants
 from usecase_service.parameters.schemas import PortfolioWeights
 from usecase_service.parameters.service import settings_for
-from usecase_service.portfolio.ranking import COMPONENTS, METHOD, Candidate, Ranked, rank
-from usecase_service.portfolio.schemas import (
-    ComponentOut,
-    Portfolio,
-    RankedUseCase,
-    Roadmap,
-    RoadmapItem,
-    RoadmapLane,
-    StatusTotals,
-    Totals,
-)
+from usecase_service.portfolio.ranking import COMPONENTS, METHOD, Candidate, rank, totals
+from usecase_service.portfolio.schemas import Roadmap, RoadmapItem, RoadmapLane
 from usecase_service.usecases.models import UseCase
 from usecase_service.vocab import Status, Visibility
 
 # Rejected and retired use cases are no longer part of the plan.
 OUT_OF_PORTFOLIO = (Status.REJECTED.value, Status.RETIRED.value)
-COLUMNS = (
-    UseCase.id,
-    UseCase.title,
-    UseCase.status,
-    UseCase.priority,
-    UseCase.progress,
-    UseCase.npv_total,
-    UseCase.benefit_cost_ratio,
-    UseCase.strategic_score,
-    UseCase.urgency_score,
-    UseCase.supports,
-    UseCase.investment,
-    UseCase.yearly_savings,
-    UseCase.planned_start,
-    UseCase.planned_end,
+# Core columns, not ORM attributes: 2,000 rows come back as plain rows, several times faster.
+TABLE = UseCase.__table__
+COLUMNS = tuple(
+    TABLE.c[name]
+    for name in (
+        "id",
+        "title",
+        "status",
+        "priority",
+        "progress",
+        "npv_total",
+        "benefit_cost_ratio",
+        "strategic_score",
+        "urgency_score",
+        "supports",
+        "investment",
+        "yearly_savings",
+        "planned_start",
+        "planned_end",
+    )
 )
 
 
@@ -51,73 +47,29 @@ async def _candidates(
     db: Database, principal: Principal, municipality: str
 ) -> tuple[list[Candidate], PortfolioWeights]:
     stmt = select(*COLUMNS).where(
-        UseCase.municipality == municipality,
-        UseCase.archived_at.is_(None),
-        UseCase.status.not_in(OUT_OF_PORTFOLIO),
+        TABLE.c.municipality == municipality,
+        TABLE.c.archived_at.is_(None),
+        TABLE.c.status.not_in(OUT_OF_PORTFOLIO),
     )
     if not principal.can_see_internal(municipality):
-        stmt = stmt.where(UseCase.visibility == Visibility.PUBLIC)
+        stmt = stmt.where(TABLE.c.visibility == Visibility.PUBLIC)
     async with db.sessions() as session:
         await tenants.require(session, municipality, field="query.municipality")
-        rows = (await session.execute(stmt)).all()
+        rows: list[Any] = list((await session.execute(stmt)).all())
         settings = await settings_for(session, municipality)
-    candidates = [Candidate(**row._asdict()) for row in rows]
-    return candidates, PortfolioWeights(**settings.portfolio_weights)
+    return rows, PortfolioWeights(**settings.portfolio_weights)
 
 
-def totals(candidates: Sequence[Candidate]) -> Totals:
-    by_status: dict[str, StatusTotals] = {}
-    for c in candidates:
-        t = by_status.setdefault(
-            c.status, StatusTotals(use_cases=0, investment=0, yearly_savings=0)
-        )
-        t.use_cases += 1
-        t.investment = round(t.investment + c.investment, 2)
-        t.yearly_savings = round(t.yearly_savings + c.yearly_savings, 2)
-    return Totals(
-        use_cases=len(candidates),
-        investment=round(sum(c.investment for c in candidates), 2),
-        yearly_savings=round(sum(c.yearly_savings for c in candidates), 2),
-        by_status=by_status,
-    )
-
-
-def to_out(r: Ranked) -> RankedUseCase:
-    c = r.candidate
-    return RankedUseCase(
-        rank=r.rank,
-        id=c.id,
-        title=c.title,
-        status=Status(c.status),
-        priority=c.priority,
-        score=r.score,
-        components={
-            name: ComponentOut(
-                value=comp.value,
-                normalized=comp.normalized,
-                weight=comp.weight,
-                contribution=comp.contribution,
-            )
-            for name, comp in r.components.items()
-        },
-        npv_total=c.npv_total,
-        benefit_cost_ratio=c.benefit_cost_ratio,
-        supports=c.supports,
-        investment=c.investment,
-        yearly_savings=c.yearly_savings,
-    )
-
-
-async def portfolio(db: Database, principal: Principal, municipality: str) -> Portfolio:
+async def portfolio(db: Database, principal: Principal, municipality: str) -> dict[str, Any]:
+    """The ranking as plain data in the shape of `Portfolio` (see `ranking`)."""
     candidates, weights = await _candidates(db, principal, municipality)
-    ranked = rank(candidates, weights.model_dump())
-    return Portfolio(
-        municipality=municipality,
-        weights=weights,
-        method=METHOD,
-        items=[to_out(r) for r in ranked],
-        totals=totals(candidates),
-    )
+    return {
+        "municipality": municipality,
+        "weights": weights.model_dump(),
+        "method": METHOD,
+        "items": rank(candidates, weights.model_dump()),
+        "totals": totals(candidates),
+    }
 
 
 async def roadmap(db: Database, principal: Principal, municipality: str) -> Roadmap:
@@ -183,23 +135,23 @@ async def portfolio_csv(db: Database, principal: Principal, municipality: str) -
             "yearly_savings",
         ]
     )
-    for item in result.items:
+    for item in result["items"]:
         writer.writerow(
             [
                 _cell(v)
                 for v in (
-                    item.rank,
-                    item.id,
-                    item.title,
-                    item.status.value,
-                    item.priority,
-                    item.score,
-                    *[item.components[name].contribution for name in COMPONENTS],
-                    item.npv_total,
-                    item.benefit_cost_ratio,
-                    item.supports,
-                    item.investment,
-                    item.yearly_savings,
+                    item["rank"],
+                    item["id"],
+                    item["title"],
+                    item["status"],
+                    item["priority"],
+                    item["score"],
+                    *[item["components"][name]["contribution"] for name in COMPONENTS],
+                    item["npv_total"],
+                    item["benefit_cost_ratio"],
+                    item["supports"],
+                    item["investment"],
+                    item["yearly_savings"],
                 )
             ]
         )

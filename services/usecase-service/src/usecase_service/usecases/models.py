@@ -66,6 +66,13 @@ class UseCase(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The full representation (UseCaseDetail as JSON), rendered whenever the use case or
+    # what it shows changes, so a read is one query and no serialisation.
+    document: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
+
+    # Every UPDATE says `WHERE version = <the version read>`: a write based on a stale read
+    # fails instead of overwriting (SQLite reads outside the write transaction).
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     data_requirements: Mapped[list[DataRequirement]] = relationship(
         back_populates="use_case",

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from servicekit.concurrency import set_etag
+from servicekit.concurrency import etag_for, set_etag
 from servicekit.pagination import Page, PageParams, page_params
 from servicekit.problems import problem_responses
 from usecase_service.http import DB, Caller, IfMatch, UseCaseId
@@ -78,16 +78,19 @@ async def list_use_cases(
 
 @router.get(
     "/{use_case_id}",
+    response_model=UseCaseDetail,
     operation_id="getUseCase",
     summary="Read a use case with all steps",
     description="All six steps, the computed process comparison and cost-benefit analysis, "
     "what each step still lacks, and participation results. Others' internal ones are 404.",
     responses=problem_responses(404),
 )
-async def get_use_case(
-    use_case_id: UseCaseId, db: DB, principal: Caller, response: Response
-) -> UseCaseDetail:
-    return answer(response, await service.get(db, principal, use_case_id))
+async def get_use_case(use_case_id: UseCaseId, db: DB, principal: Caller) -> Response:
+    # The hot path: the representation is stored rendered (see `service.render`).
+    document, version = await service.read_document(db, principal, use_case_id)
+    return Response(
+        document, media_type="application/json", headers={"ETag": etag_for(use_case_id, version)}
+    )
 
 
 @router.patch(

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from servicekit.concurrency import check_if_match
 from servicekit.db import Database, utcnow
 from servicekit.identity import Principal, Role
 from servicekit.pagination import PageParams, SortKey, paginate
-from servicekit.problems import Conflict, FieldError, Forbidden, Unprocessable
-from usecase_service.access import readable_clause, require_editor, require_readable
+from servicekit.problems import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    Unprocessable,
+)
+from usecase_service.access import can_read, readable_clause, require_editor, require_readable
 from usecase_service.database import tenants
 from usecase_service.parameters.service import settings_for
 from usecase_service.participation.models import ParticipationResult
@@ -121,6 +130,40 @@ async def detail(session: AsyncSession, use_case: UseCase) -> UseCaseDetail:
     return to_detail(use_case, await results_of(session, use_case.id))
 
 
+async def render(session: AsyncSession, use_case: UseCase) -> UseCaseDetail:
+    """The full representation, also kept pre-serialised on the row for `read_document`.
+    Every unit of work that changes what a use case shows ends with this."""
+    result = await detail(session, use_case)
+    use_case.document = result.model_dump_json()
+    return result
+
+
+async def rerender(session: AsyncSession, use_case_ids: Iterable[uuid.UUID]) -> None:
+    """Render again after changes from events (datasets, participation)."""
+    for use_case_id in set(use_case_ids):
+        use_case = await load(session, use_case_id)
+        if use_case is not None:
+            await render(session, use_case)
+
+
+async def read_document(
+    db: Database, principal: Principal, use_case_id: uuid.UUID
+) -> tuple[str, int]:
+    """The hot read path: one query outside a transaction, the stored JSON as it is."""
+    table = UseCase.__table__
+    stmt = select(
+        table.c.municipality, table.c.visibility, table.c.version, table.c.document
+    ).where(table.c.id == use_case_id, table.c.archived_at.is_(None))
+    async with db.autocommit() as conn:
+        row = (await conn.execute(stmt)).first()
+    if row is None or not can_read(principal, row.municipality, row.visibility):
+        raise NotFound(f"Use case {use_case_id} does not exist.")
+    if not row.document:
+        fresh = await get(db, principal, use_case_id)
+        return fresh.model_dump_json(), fresh.version
+    return str(row.document), int(row.version)
+
+
 def touch(use_case: UseCase) -> None:
     use_case.version += 1
     use_case.updated_at = utcnow()
@@ -176,7 +219,7 @@ async def create(db: Database, principal: Principal, data: UseCaseCreate) -> Use
         await use_case_event(session, use_case, "created")
         if use_case.visibility == Visibility.PUBLIC:
             await use_case_event(session, use_case, "published")
-        return to_detail(use_case, [])
+        return await render(session, use_case)
 
 
 async def get(db: Database, principal: Principal, use_case_id: uuid.UUID) -> UseCaseDetail:
@@ -220,6 +263,18 @@ async def list_use_cases(
 Change = Callable[[AsyncSession, UseCase], Awaitable[None]]
 
 
+@asynccontextmanager
+async def unit_of_work(db: Database) -> AsyncIterator[AsyncSession]:
+    """A transaction for changing one use case; 412 when another change won the race."""
+    try:
+        async with db.transaction() as session:
+            yield session
+    except StaleDataError as exc:
+        raise PreconditionFailed(
+            "The use case was changed by someone else meanwhile; fetch it again."
+        ) from exc
+
+
 async def change(
     db: Database,
     principal: Principal,
@@ -229,7 +284,7 @@ async def change(
 ) -> UseCaseDetail:
     """The frame of every edit: load, authorize, check the version, apply, recompute the
     figures, bump the version, emit `updated` (and `published` when it became public)."""
-    async with db.transaction() as session:
+    async with unit_of_work(db) as session:
         use_case = require_editor(
             principal, await load(session, use_case_id, for_update=True), use_case_id
         )
@@ -241,7 +296,7 @@ async def change(
         await use_case_event(session, use_case, "updated")
         if not was_public and use_case.visibility == Visibility.PUBLIC:
             await use_case_event(session, use_case, "published")
-        return await detail(session, use_case)
+        return await render(session, use_case)
 
 
 async def patch(
@@ -252,7 +307,7 @@ async def patch(
     if_match: str | None,
 ) -> UseCaseDetail:
     fields = data.model_dump(exclude_unset=True)
-    for required in ("title", "field_of_action", "visibility", "progress"):
+    for required in ("title", "summary", "field_of_action", "visibility", "progress"):
         if required in fields and fields[required] is None:
             raise Unprocessable(
                 f"{required} cannot be null.",
@@ -277,7 +332,7 @@ async def archive(
     db: Database, principal: Principal, use_case_id: uuid.UUID, if_match: str | None
 ) -> None:
     """Archived use cases disappear from lists and reads; their data needs are withdrawn."""
-    async with db.transaction() as session:
+    async with unit_of_work(db) as session:
         use_case = require_editor(
             principal, await load(session, use_case_id, for_update=True), use_case_id
         )
@@ -296,7 +351,7 @@ async def transition(
     data: TransitionIn,
     if_match: str | None,
 ) -> UseCaseDetail:
-    async with db.transaction() as session:
+    async with unit_of_work(db) as session:
         use_case = require_editor(
             principal, await load(session, use_case_id, for_update=True), use_case_id
         )
@@ -338,7 +393,7 @@ async def transition(
         await use_case_event(
             session, use_case, "status_changed", from_status=current.value, reason=reason
         )
-        return await detail(session, use_case)
+        return await render(session, use_case)
 
 
 async def history(db: Database, principal: Principal, use_case_id: uuid.UUID) -> list[StatusChange]:
@@ -423,4 +478,4 @@ async def adopt(
         await use_case_event(session, use_case, "created")
         for requirement in use_case.data_requirements:
             await data_requirement_event(session, use_case, requirement, "added")
-        return to_detail(use_case, [])
+        return await render(session, use_case)

@@ -146,7 +146,14 @@ async def on_note_created(session: AsyncSession, event: CloudEvent) -> None:
     session.add(Seen(note_id=event.data["id"]))
 
 
-def make_app(database_url: str, nats_url: str, public_key: str, *, max_body: int = 1000):
+def make_app(
+    database_url: str,
+    nats_url: str,
+    public_key: str,
+    *,
+    max_body: int = 1000,
+    access_log: str = "all",
+):
     settings = ServiceSettings(
         service_name="sample-service",
         database_url=database_url,
@@ -156,6 +163,7 @@ def make_app(database_url: str, nats_url: str, public_key: str, *, max_body: int
         relay_poll_seconds=0.2,
         consumer_max_deliver=3,
         log_json=True,
+        access_log=access_log,
     )
     return create_app(
         settings,

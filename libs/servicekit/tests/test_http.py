@@ -131,3 +131,12 @@ async def test_role_in_other_municipality_is_403(sample_client, nats_server, ide
             headers=identity("editor", "anderstadt"),
         )
     assert r.status_code == 403
+
+
+async def test_access_log_errors_mode_logs_only_failures(sample_client, nats_server, capfd):
+    async with sample_client(nats_server.url, access_log="errors") as (_, client):
+        await client.get("/api/v1/notes", headers={"X-Request-ID": "quiet-ok-1"})
+        await client.get("/api/v1/missing", headers={"X-Request-ID": "loud-404-1"})
+    err = capfd.readouterr().err
+    assert "loud-404-1" in err
+    assert "quiet-ok-1" not in err

@@ -150,7 +150,9 @@ def create_app(
     install_problem_handlers(app)
     app.add_middleware(IdempotencyMiddleware, db_provider=lambda: runtime.db, kit=kit)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestContextMiddleware, service=settings.service_name)
+    app.add_middleware(
+        RequestContextMiddleware, service=settings.service_name, access_log=settings.access_log
+    )
     app.include_router(operations_router())
     for router in routers:
         app.include_router(router)

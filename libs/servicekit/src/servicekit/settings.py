@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,7 @@ class ServiceSettings(BaseSettings):
     nats_url: str = "nats://127.0.0.1:4222"
     log_level: str = "INFO"
     log_json: bool = True
+    access_log: Literal["errors", "all"] = "errors"
     max_body_bytes: int = Field(default=1_048_576, ge=1)
     internal_token_public_key: SecretStr | None = None
     internal_token_public_key_file: Path | None = None

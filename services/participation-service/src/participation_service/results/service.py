@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from participation_service.access import Actor, visible_process
@@ -34,9 +34,27 @@ def _visible(model: Any) -> Any:
     return (model.hidden.is_(False)) & (model.author_blocked.is_(False))
 
 
+def _per_group(column: Any) -> list[Any]:
+    return [func.sum(case((column == g, 1), else_=0)).label(g) for g in GROUPS]
+
+
 async def compute(session: AsyncSession, process: Process) -> dict[str, Any]:
-    """The results document as plain data (built without per-row models: it must stay fast
-    for processes with tens of thousands of contributions)."""
+    """The results document as plain data. Supports and comments are aggregated in the
+    database and joined to the contributions in one query; no per-row models, since a
+    process may have tens of thousands of contributions."""
+    supports = (
+        select(Support.contribution_id.label("cid"), *_per_group(Support.stakeholder_group))
+        .where(Support.process_id == process.id)
+        .group_by(Support.contribution_id)
+        .subquery()
+    )
+    comments = (
+        select(Comment.contribution_id.label("cid"), func.count().label("n"))
+        .join(Contribution, Contribution.id == Comment.contribution_id)
+        .where(Contribution.process_id == process.id, _visible(Comment))
+        .group_by(Comment.contribution_id)
+        .subquery()
+    )
     rows = (
         await session.execute(
             select(
@@ -47,42 +65,35 @@ async def compute(session: AsyncSession, process: Process) -> dict[str, Any]:
                 Contribution.state,
                 Contribution.stakeholder_group,
                 Contribution.answer,
-                Contribution.author_id,
-            ).where(Contribution.process_id == process.id, _visible(Contribution))
+                *[getattr(supports.c, g) for g in GROUPS],
+                comments.c.n,
+            )
+            .outerjoin(supports, supports.c.cid == Contribution.id)
+            .outerjoin(comments, comments.c.cid == Contribution.id)
+            .where(Contribution.process_id == process.id, _visible(Contribution))
         )
     ).all()
-    visible_ids = {r.id for r in rows}
-    by_contribution: dict[uuid.UUID, dict[str, int]] = {}
-    for cid, group, n in await session.execute(
-        select(Support.contribution_id, Support.stakeholder_group, func.count())
-        .where(Support.process_id == process.id)
-        .group_by(Support.contribution_id, Support.stakeholder_group)
-    ):
-        if cid in visible_ids:
-            by_contribution.setdefault(cid, {})[group] = n
-    comments = dict(
-        (
-            await session.execute(
-                select(Comment.contribution_id, func.count())
-                .join(Contribution, Contribution.id == Comment.contribution_id)
-                .where(Contribution.process_id == process.id, _visible(Comment))
-                .group_by(Comment.contribution_id)
-            )
-        ).all()
+    participants = await session.scalar(
+        select(func.count()).select_from(
+            union(
+                select(Support.participant_id.label("who")).where(Support.process_id == process.id),
+                select(Contribution.author_id.label("who")).where(
+                    Contribution.process_id == process.id,
+                    Contribution.author_id.is_not(None),
+                    _visible(Contribution),
+                ),
+            ).subquery()
+        )
     )
-    supporters = set(
-        (
-            await session.scalars(
-                select(Support.participant_id).where(Support.process_id == process.id).distinct()
-            )
-        ).all()
-    )
-    authors = {r.author_id for r in rows if r.author_id}
     contributions = []
     supports_by_group: Counter[str] = Counter()
+    contributions_by_group: Counter[str] = Counter()
+    total_comments = 0
     for r in rows:
-        groups = by_contribution.get(r.id, {})
+        groups = {g: int(n) for g, n in zip(GROUPS, r[7:11], strict=True) if n}
         supports_by_group.update(groups)
+        contributions_by_group[r.stakeholder_group] += 1
+        total_comments += r.n or 0
         contributions.append(
             {
                 "id": str(r.id),
@@ -93,7 +104,7 @@ async def compute(session: AsyncSession, process: Process) -> dict[str, Any]:
                 "stakeholder_group": r.stakeholder_group,
                 "supports": sum(groups.values()),
                 "supports_by_group": groups,
-                "comments": comments.get(r.id, 0),
+                "comments": r.n or 0,
                 "answer": r.answer,
             }
         )
@@ -110,16 +121,16 @@ async def compute(session: AsyncSession, process: Process) -> dict[str, Any]:
         "title": process.title,
         "status": process.status,
         "generated_at": hour(utcnow()).isoformat(),
-        "results_published_at": process.results_published_at.isoformat()
-        if process.results_published_at
-        else None,
+        "results_published_at": (
+            process.results_published_at.isoformat() if process.results_published_at else None
+        ),
         "summary": process.results_summary,
         "totals": {
             "contributions": len(rows),
             "supports": sum(supports_by_group.values()),
-            "comments": sum(comments.values()),
-            "participants": len(supporters | authors),
-            "contributions_by_group": dict(Counter(r.stakeholder_group for r in rows)),
+            "comments": total_comments,
+            "participants": int(participants or 0),
+            "contributions_by_group": dict(contributions_by_group),
             "supports_by_group": dict(supports_by_group),
         },
         "contributions": contributions,

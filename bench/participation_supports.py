@@ -42,13 +42,17 @@ GROUPS = ("citizen", "business", "administration", "other")
 
 
 def admin_url() -> str:
-    url = os.environ.get("SMARTGOV_BENCH_POSTGRES_URL") or os.environ.get("SMARTGOV_TEST_POSTGRES_URL")
+    url = os.environ.get("SMARTGOV_BENCH_POSTGRES_URL") or os.environ.get(
+        "SMARTGOV_TEST_POSTGRES_URL"
+    )
     if not url:
         sys.exit("set SMARTGOV_BENCH_POSTGRES_URL (a PostgreSQL admin URL)")
     return url
 
 
-async def seed_process(db: Database, contributions: int, participants: int, supports_per_contribution: int = 0) -> dict:
+async def seed_process(
+    db: Database, contributions: int, participants: int, supports_per_contribution: int = 0
+) -> dict:
     """A municipality, a published use case, an open process in its supports phase,
     participants with profiles and contributions (bulk SQL)."""
     now = datetime.now(UTC)
@@ -57,51 +61,101 @@ async def seed_process(db: Database, contributions: int, participants: int, supp
     cids = [uuid.uuid4() for _ in range(contributions)]
     async with db.transaction() as s:
         await s.execute(
-            text("INSERT INTO municipalities (id, slug, name, active, updated_at) VALUES (:id, :slug, 'M', true, :t) ON CONFLICT DO NOTHING"),
+            text(
+                "INSERT INTO municipalities (id, slug, name, active, updated_at) VALUES (:id, :slug, 'M', true, :t) ON CONFLICT DO NOTHING"
+            ),
             {"id": uuid.uuid4(), "slug": MUN, "t": now},
         )
         await s.execute(
-            text("INSERT INTO use_cases (id, municipality, title, status, visibility, version, published, archived, updated_at) "
-                 "VALUES (:id, :m, 'Bench', 'published', 'public', 1, true, false, :t)"),
+            text(
+                "INSERT INTO use_cases (id, municipality, title, status, visibility, version, published, archived, updated_at) "
+                "VALUES (:id, :m, 'Bench', 'published', 'public', 1, true, false, :t)"
+            ),
             {"id": use_case_id, "m": MUN, "t": now},
         )
         await s.execute(
-            text("INSERT INTO processes (id, municipality, use_case_id, title, description, visibility, allow_guests, categories, status, created_at, updated_at, version) "
-                 "VALUES (:id, :m, :u, 'Bench', '', 'public', false, '[]', 'open', :t, :t, 1)"),
+            text(
+                "INSERT INTO processes (id, municipality, use_case_id, title, description, visibility, allow_guests, categories, status, created_at, updated_at, version) "
+                "VALUES (:id, :m, :u, 'Bench', '', 'public', false, '[]', 'open', :t, :t, 1)"
+            ),
             {"id": process_id, "m": MUN, "u": use_case_id, "t": now},
         )
         await s.execute(
-            text("INSERT INTO phases (id, process_id, position, kind, title, starts_at, ends_at, contribution_types, supports_enabled, comments_enabled, support_budget) "
-                 "VALUES (:id, :p, 0, 'prioritisation', 'Bench', :a, :b, '[\"idea\"]', true, true, 1000)"),
-            {"id": phase_id, "p": process_id, "a": now - timedelta(days=1), "b": now + timedelta(days=1)},
+            text(
+                "INSERT INTO phases (id, process_id, position, kind, title, starts_at, ends_at, contribution_types, supports_enabled, comments_enabled, support_budget) "
+                "VALUES (:id, :p, 0, 'prioritisation', 'Bench', :a, :b, '[\"idea\"]', true, true, 1000)"
+            ),
+            {
+                "id": phase_id,
+                "p": process_id,
+                "a": now - timedelta(days=1),
+                "b": now + timedelta(days=1),
+            },
         )
         await s.execute(
-            text("INSERT INTO participants (id, stakeholder_group, created_at, updated_at) VALUES (:id, :g, :t, :t) ON CONFLICT DO NOTHING"),
+            text(
+                "INSERT INTO participants (id, stakeholder_group, created_at, updated_at) VALUES (:id, :g, :t, :t) ON CONFLICT DO NOTHING"
+            ),
             [{"id": p, "g": GROUPS[i % 4], "t": now} for i, p in enumerate(people)],
         )
         for start in range(0, contributions, 5000):
             await s.execute(
-                text("INSERT INTO contributions (id, process_id, phase_id, municipality, kind, title, body, author_id, stakeholder_group, source, state, hidden, author_blocked, report_count, created_at, updated_at, version) "
-                     "VALUES (:id, :p, :ph, :m, 'idea', :title, 'Text', :a, :g, 'api', 'submitted', false, false, 0, :t, :t, 1)"),
+                text(
+                    "INSERT INTO contributions (id, process_id, phase_id, municipality, kind, title, body, author_id, stakeholder_group, source, state, hidden, author_blocked, report_count, created_at, updated_at, version) "
+                    "VALUES (:id, :p, :ph, :m, 'idea', :title, 'Text', :a, :g, 'api', 'submitted', false, false, 0, :t, :t, 1)"
+                ),
                 [
-                    {"id": c, "p": process_id, "ph": phase_id, "m": MUN, "title": f"Idee {start + i}",
-                     "a": people[(start + i) % participants], "g": GROUPS[(start + i) % 4], "t": now}
+                    {
+                        "id": c,
+                        "p": process_id,
+                        "ph": phase_id,
+                        "m": MUN,
+                        "title": f"Idee {start + i}",
+                        "a": people[(start + i) % participants],
+                        "g": GROUPS[(start + i) % 4],
+                        "t": now,
+                    }
                     for i, c in enumerate(cids[start : start + 5000])
                 ],
             )
         if supports_per_contribution:
             rows = [
-                {"id": uuid.uuid4(), "c": c, "p": process_id, "ph": phase_id,
-                 "who": people[(ci + k) % participants], "g": GROUPS[(ci + k) % 4], "t": now}
-                for ci, c in enumerate(cids) for k in range(supports_per_contribution)
+                {
+                    "id": uuid.uuid4(),
+                    "c": c,
+                    "p": process_id,
+                    "ph": phase_id,
+                    "who": people[(ci + k) % participants],
+                    "g": GROUPS[(ci + k) % 4],
+                    "t": now,
+                }
+                for ci, c in enumerate(cids)
+                for k in range(supports_per_contribution)
             ]
             for start in range(0, len(rows), 10000):
                 await s.execute(
-                    text("INSERT INTO supports (id, contribution_id, process_id, phase_id, participant_id, stakeholder_group, created_at) "
-                         "VALUES (:id, :c, :p, :ph, :who, :g, :t)"),
+                    text(
+                        "INSERT INTO supports (id, contribution_id, process_id, phase_id, participant_id, stakeholder_group, created_at) "
+                        "VALUES (:id, :c, :p, :ph, :who, :g, :t)"
+                    ),
                     rows[start : start + 10000],
                 )
     return {"process_id": process_id, "phase_id": phase_id, "contributions": cids}
+
+
+async def wait_healthy(base: str, timeout: float = 180) -> None:
+    """Every worker answers (uvicorn binds the port before its workers are ready)."""
+    deadline = time.monotonic() + timeout
+    ok = 0
+    async with httpx.AsyncClient(base_url=base, timeout=5) as client:
+        while ok < 20:
+            try:
+                ok = ok + 1 if (await client.get("/healthz")).status_code == 200 else 0
+            except httpx.HTTPError:
+                ok = 0
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.5)
 
 
 def headers_for(signer: InternalTokenSigner, sub: str) -> dict[str, str]:
@@ -109,7 +163,9 @@ def headers_for(signer: InternalTokenSigner, sub: str) -> dict[str, str]:
     return {"X-SmartGov-Identity": token}
 
 
-async def hammer(base: str, jobs: list[tuple[dict[str, str], uuid.UUID]], concurrency: int) -> tuple[float, dict[int, int]]:
+async def hammer(
+    base: str, jobs: list[tuple[dict[str, str], uuid.UUID]], concurrency: int
+) -> tuple[float, dict[int, int]]:
     codes: dict[int, int] = {}
     queue: asyncio.Queue[tuple[dict[str, str], uuid.UUID]] = asyncio.Queue()
     for job in jobs:
@@ -120,8 +176,12 @@ async def hammer(base: str, jobs: list[tuple[dict[str, str], uuid.UUID]], concur
         async def worker() -> None:
             while not queue.empty():
                 headers, cid = queue.get_nowait()
-                r = await client.post(f"/api/v1/contributions/{cid}/support", headers=headers)
-                codes[r.status_code] = codes.get(r.status_code, 0) + 1
+                try:
+                    r = await client.post(f"/api/v1/contributions/{cid}/support", headers=headers)
+                    code = r.status_code
+                except httpx.TransportError:
+                    code = 0  # connection dropped; reported, and the counts show what happened
+                codes[code] = codes.get(code, 0) + 1
 
         start = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -130,7 +190,13 @@ async def hammer(base: str, jobs: list[tuple[dict[str, str], uuid.UUID]], concur
 
 async def count_supports(db: Database, where: str, value: object) -> int:
     async with db.sessions() as s:
-        return int((await s.execute(text(f"SELECT count(*) FROM supports WHERE {where} = :v"), {"v": value})).scalar_one())  # noqa: S608
+        return int(
+            (
+                await s.execute(
+                    text(f"SELECT count(*) FROM supports WHERE {where} = :v"), {"v": value}
+                )
+            ).scalar_one()
+        )  # noqa: S608
 
 
 async def run(url: str, quick: bool, workers: int) -> dict:
@@ -152,28 +218,44 @@ async def run(url: str, quick: bool, workers: int) -> dict:
             "SMARTGOV_DB_POOL_SIZE": "20",
         }
         server = subprocess.Popen(
-            [sys.executable, "-m", "participation_service", "serve", "--port", str(port), "--workers", str(workers)],
+            [
+                sys.executable,
+                "-m",
+                "participation_service",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
             env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(Path(tmp) / "server.log", "w"),  # noqa: SIM115
         )
         db = Database(url)
         try:
-            wait_for_port(port, timeout=30)
+            wait_for_port(port, timeout=180)
             base = f"http://127.0.0.1:{port}"
+            await wait_healthy(base)
             participants = 500 if quick else 2000
             per_participant = 4 if quick else 10
             seeded = await seed_process(db, contributions=200, participants=participants)
             headers = [headers_for(signer, f"bench-{i}") for i in range(participants)]
             jobs = [
                 (headers[p], seeded["contributions"][(p + k * 7) % 200])
-                for k in range(per_participant) for p in range(participants)
+                for k in range(per_participant)
+                for p in range(participants)
             ]
             await hammer(base, jobs[:50], 10)  # warm-up
             elapsed, codes = await hammer(base, jobs[50:], 64)
             total = await count_supports(db, "process_id", seeded["process_id"])
             report["supports"] = {
-                "requests": len(jobs) - 50, "seconds": round(elapsed, 2),
-                "per_second": round((len(jobs) - 50) / elapsed), "status_codes": codes,
-                "exact_count": total == len(jobs), "count_in_db": total,
+                "requests": len(jobs) - 50,
+                "seconds": round(elapsed, 2),
+                "per_second": round((len(jobs) - 50) / elapsed),
+                "status_codes": codes,
+                "exact_count": total == len(jobs),
+                "count_in_db": total,
             }
 
             one = seeded["contributions"][0]
@@ -181,19 +263,25 @@ async def run(url: str, quick: bool, workers: int) -> dict:
             async with db.transaction() as s:
                 now = datetime.now(UTC)
                 await s.execute(
-                    text("INSERT INTO participants (id, stakeholder_group, created_at, updated_at) VALUES (:id, 'citizen', :t, :t)"),
+                    text(
+                        "INSERT INTO participants (id, stakeholder_group, created_at, updated_at) VALUES (:id, 'citizen', :t, :t)"
+                    ),
                     [{"id": pseudonym(SECRET, f"fan-{i}"), "t": now} for i in range(200)],
                 )
             before = await count_supports(db, "contribution_id", one)
             elapsed, codes = await hammer(base, [(f, one) for f in fans], 200)
             after = await count_supports(db, "contribution_id", one)
             report["one_contribution_200_concurrent"] = {
-                "seconds": round(elapsed, 2), "status_codes": codes, "added": after - before,
+                "seconds": round(elapsed, 2),
+                "status_codes": codes,
+                "added": after - before,
                 "exact": after - before == 200,
             }
 
             n_contrib, per = (2000, 10) if quick else (10000, 10)
-            big = await seed_process(db, contributions=n_contrib, participants=2000, supports_per_contribution=per)
+            big = await seed_process(
+                db, contributions=n_contrib, participants=2000, supports_per_contribution=per
+            )
             async with db.engine.connect() as conn:
                 await conn.execute(text("ANALYZE"))
             timings = []
@@ -208,12 +296,16 @@ async def run(url: str, quick: bool, workers: int) -> dict:
                 body = r.json()
             timings.sort()
             report["results"] = {
-                "contributions": body["totals"]["contributions"], "supports": body["totals"]["supports"],
+                "contributions": body["totals"]["contributions"],
+                "supports": body["totals"]["supports"],
                 "median_ms": round(statistics.median(timings), 1),
                 "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1),
                 "bytes": len(r.content),
             }
         finally:
+            log = (Path(tmp) / "server.log").read_text()
+            if "Traceback" in log or "ERROR" in log:
+                print(log[-4000:], file=sys.stderr)
             await db.dispose()
             server.terminate()
             server.wait(timeout=20)

@@ -122,7 +122,7 @@ async def compute(session: AsyncSession, process: Process) -> dict[str, Any]:
         "status": process.status,
         "generated_at": hour(utcnow()).isoformat(),
         "results_published_at": (
-            process.results_published_at.isoformat() if process.results_published_at else None
+            hour(process.results_published_at).isoformat() if process.results_published_at else None
         ),
         "summary": process.results_summary,
         "totals": {

@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -214,7 +215,7 @@ async def count_supports(db: Database, column: str, value: object) -> int:
         return int(await s.scalar(stmt) or 0)
 
 
-async def run(url: str, quick: bool, workers: int) -> dict:
+async def run(url: str, quick: bool, workers: int, supports: int | None = None) -> dict:
     report: dict = {}
     private, public = generate_keypair()
     signer = InternalTokenSigner(private, ttl_seconds=3600)
@@ -254,6 +255,8 @@ async def run(url: str, quick: bool, workers: int) -> dict:
             await wait_healthy(base)
             participants = 500 if quick else 2000
             per_participant = 4 if quick else 10
+            if supports:
+                per_participant = max(1, supports // participants)
             seeded = await seed_process(db, contributions=200, participants=participants)
             headers = [headers_for(signer, f"bench-{i}") for i in range(participants)]
             jobs = [
@@ -333,13 +336,15 @@ async def run(url: str, quick: bool, workers: int) -> dict:
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # run the clean-up on SIGTERM
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--supports", type=int, help="supports in the sustained run")
     args = parser.parse_args()
     with postgres_database(admin_url(), prefix="smartgov_bench") as url:
         upgrade("participation_service:migrations", url)
-        print(json.dumps(asyncio.run(run(url, args.quick, args.workers)), indent=2))
+        print(json.dumps(asyncio.run(run(url, args.quick, args.workers, args.supports)), indent=2))
 
 
 if __name__ == "__main__":

@@ -61,6 +61,10 @@ async def test_open311_errors(client, make_process, participant, h):
     )
     assert guest.status_code == 401
     assert (await client.get("/open311/v2/requests/abc.json")).status_code == 404
+    dated = await client.get(
+        "/open311/v2/requests.json", params={"start_date": "2026-01-01T00:00:00"}
+    )
+    assert dated.status_code == 200
     listed = (
         await client.get("/open311/v2/requests.json", params={"service_code": process["id"]})
     ).json()

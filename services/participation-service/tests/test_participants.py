@@ -156,3 +156,16 @@ async def test_writes_are_rate_limited_per_ip(settings, identity):
             headers=identity("participant", sub="u9") | elsewhere,
         )
         assert r.status_code == 200
+
+
+async def test_first_profile_requests_at_once_do_not_collide(client, identity):
+    import asyncio
+
+    me = identity("participant", sub="double-click")
+    answers = await asyncio.gather(
+        *(
+            client.put("/api/v1/participants/me", json={"stakeholder_group": "other"}, headers=me)
+            for _ in range(5)
+        )
+    )
+    assert [r.status_code for r in answers] == [200] * 5

@@ -143,3 +143,30 @@ async def test_supports_changed_is_a_throttled_aggregate(app, client, make_proce
         if e["data"]["process_id"] == process["id"]
     ]
     assert [e["data"]["supports"] for e in mine] == [5, 6]
+
+
+async def test_results_are_paged_most_supported_first(client, make_process, participant, h):
+    process = await make_process()
+    pid = process["id"]
+    author = await participant()
+    ids = [
+        (await h.contribute(client, pid, author, title=t))["id"] for t in ("null", "zwei", "eins")
+    ]
+    fans = [await participant() for _ in range(2)]
+    for fan in fans:
+        await client.post(f"/api/v1/contributions/{ids[1]}/support", headers=fan)
+    await client.post(f"/api/v1/contributions/{ids[2]}/support", headers=fans[0])
+    first = (await client.get(f"/api/v1/processes/{pid}/results", params={"limit": 2})).json()
+    assert [c["title"] for c in first["contributions"]] == ["zwei", "eins"]
+    assert first["totals"]["contributions"] == 3 and first["next_cursor"]
+    rest = (
+        await client.get(
+            f"/api/v1/processes/{pid}/results", params={"limit": 2, "cursor": first["next_cursor"]}
+        )
+    ).json()
+    assert [c["title"] for c in rest["contributions"]] == ["null"] and rest["next_cursor"] is None
+    everything = await client.get(f"/api/v1/processes/{pid}/results.json")
+    assert [c["title"] for c in everything.json()["contributions"]] == ["zwei", "eins", "null"]
+    assert h.is_problem(
+        await client.get(f"/api/v1/processes/{pid}/results", params={"cursor": "x"}), 400
+    )

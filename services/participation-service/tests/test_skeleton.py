@@ -24,3 +24,24 @@ async def test_probes_and_spec(client):
 
 def test_default_port():
     assert Settings().port == 8003
+
+
+async def test_every_operation_is_documented(client):
+    spec = (await client.get("/openapi.json")).json()
+    ids = []
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            ids.append(op["operationId"])
+            assert op.get("summary") and op.get("description"), (method, path)
+            assert op["operationId"][0].islower() and "_" not in op["operationId"], op[
+                "operationId"
+            ]
+            if path.startswith("/api/v1") and method in ("post", "put", "patch", "delete"):
+                assert any(code.startswith("4") for code in op["responses"]), (method, path)
+    assert len(ids) == len(set(ids))
+    assert {t["name"] for t in spec["tags"]} >= {
+        "processes",
+        "contributions",
+        "surveys",
+        "moderation",
+    }

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Request
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from participation_service.participants.models import Block, Participant
-from participation_service.processes.models import Invitation, Phase, Process
+from participation_service.processes.models import Invitation, Process
 from participation_service.pseudonyms import pseudonym
 from participation_service.ratelimit import WriteLimits, client_ip
 from servicekit.identity import Principal, get_principal
@@ -82,14 +82,19 @@ async def is_invited(
     return found is not None
 
 
+def may_view(member: bool, status: str, visibility: str, invited: bool) -> bool:
+    """Drafts only for members; invite-only processes for members and invitees."""
+    return member or (status != "draft" and (visibility == "public" or invited))
+
+
 async def can_view(session: AsyncSession, actor: Actor, process: Process) -> bool:
-    if actor.is_member(process.municipality):
-        return True
-    if process.status == "draft":
-        return False
-    if process.visibility == "public":
-        return True
-    return await is_invited(session, process.id, actor.participant_id)
+    member = actor.is_member(process.municipality)
+    invited = (
+        not member
+        and process.visibility != "public"
+        and await is_invited(session, process.id, actor.participant_id)
+    )
+    return may_view(member, process.status, process.visibility, invited)
 
 
 async def visible_process(session: AsyncSession, actor: Actor, process_id: uuid.UUID) -> Process:
@@ -99,32 +104,62 @@ async def visible_process(session: AsyncSession, actor: Actor, process_id: uuid.
     return process
 
 
+class PhaseRules(Protocol):
+    """What a phase allows: the ORM `Phase` or a row read on the hot path."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def contribution_types(self) -> list[str]: ...
+    @property
+    def supports_enabled(self) -> bool: ...
+    @property
+    def comments_enabled(self) -> bool: ...
+    @property
+    def support_budget(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Everything that decides whether an actor may act in a process right now. Gathered by
+    `take_part` with ORM loads, or by one query on the hot path of supports."""
+
+    process_id: uuid.UUID
+    municipality: str
+    phase: PhaseRules | None
+    allow_guests: bool
+    invite_only: bool
+    invited: bool
+    blocked: bool
+    stakeholder_group: str | None
+
+
 @dataclass(frozen=True)
 class Taking:
     """A participant (or guest) allowed to act in the current phase of a process."""
 
-    phase: Phase
+    phase: PhaseRules
     participant_id: str | None
     stakeholder_group: str
 
 
-async def take_part(
-    session: AsyncSession,
+def judge(
     actor: Actor,
-    process: Process,
-    now: datetime,
+    standing: Standing,
     *,
     guest_group: str | None = None,
     guests_possible: bool = True,
 ) -> Taking:
-    """Raise unless `actor` may act in `process` now; returns the phase and their group."""
-    phase = process.current_phase(now)
+    """Raise unless the actor may act now; the one place these rules live."""
+    phase = standing.phase
     if phase is None:
         raise ProblemError(
             409, "The process is not in an active phase; participation is closed right now."
         )
     if actor.is_guest:
-        if not (guests_possible and process.allow_guests):
+        if not (guests_possible and standing.allow_guests):
             raise ProblemError(
                 401,
                 "This needs a signed-in participant: the process does not accept guests here.",
@@ -139,27 +174,56 @@ async def take_part(
             )
         return Taking(phase, None, guest_group)
     participant_id = actor.require_participant()
-    if process.visibility == "invite_only" and not (
-        actor.is_member(process.municipality)
-        or await is_invited(session, process.id, participant_id)
-    ):
-        raise NotFound(f"Process {process.id} does not exist.")
-    blocked = await session.scalar(
-        select(Block.participant_id).where(
-            Block.participant_id == participant_id, Block.municipality == process.municipality
-        )
-    )
-    if blocked is not None:
+    if standing.invite_only and not (actor.is_member(standing.municipality) or standing.invited):
+        raise NotFound(f"Process {standing.process_id} does not exist.")
+    if standing.blocked:
         raise Forbidden("You are blocked from participating in this municipality.")
-    participant = await session.get(Participant, participant_id)
-    if participant is None or participant.stakeholder_group is None:
+    if standing.stakeholder_group is None:
         raise ProblemError(
             422,
             "Declare your stakeholder group first: PUT /api/v1/participants/me.",
             title="Validation failed",
             errors=[FieldError(field="stakeholder_group", message="not declared")],
         )
-    return Taking(phase, participant_id, participant.stakeholder_group)
+    return Taking(phase, participant_id, standing.stakeholder_group)
+
+
+async def take_part(
+    session: AsyncSession,
+    actor: Actor,
+    process: Process,
+    now: datetime,
+    *,
+    guest_group: str | None = None,
+    guests_possible: bool = True,
+) -> Taking:
+    """Raise unless `actor` may act in `process` now; returns the phase and their group."""
+    pid = actor.participant_id
+    blocked = invited = False
+    group = None
+    if pid is not None:
+        invited = process.visibility == "invite_only" and await is_invited(session, process.id, pid)
+        blocked = (
+            await session.scalar(
+                select(Block.participant_id).where(
+                    Block.participant_id == pid, Block.municipality == process.municipality
+                )
+            )
+        ) is not None
+        group = await session.scalar(
+            select(Participant.stakeholder_group).where(Participant.id == pid)
+        )
+    standing = Standing(
+        process_id=process.id,
+        municipality=process.municipality,
+        phase=process.current_phase(now),
+        allow_guests=process.allow_guests,
+        invite_only=process.visibility == "invite_only",
+        invited=invited,
+        blocked=blocked,
+        stakeholder_group=group,
+    )
+    return judge(actor, standing, guest_group=guest_group, guests_possible=guests_possible)
 
 
 async def insert_ignore(session: AsyncSession, table: Any, values: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-MAX_RING_POSITIONS = 1000
+MAX_RING_POSITIONS = 200  # the self-intersection check is quadratic
 
 Position = Annotated[list[float], Field(min_length=2, max_length=3)]
 
@@ -83,7 +83,7 @@ class Point(BaseModel):
 class Polygon(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["Polygon"]
-    coordinates: Annotated[list[list[Position]], Field(min_length=1, max_length=20)]
+    coordinates: Annotated[list[list[Position]], Field(min_length=1, max_length=5)]
 
     @field_validator("coordinates")
     @classmethod

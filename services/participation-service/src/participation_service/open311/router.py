@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -31,6 +31,11 @@ router = APIRouter(prefix="/open311/v2", tags=["open311"])
 DB = Annotated[Database, Depends(get_db)]
 MAX_REQUESTS = 200
 STATUS = {"submitted": "open", "under_consideration": "open", "accepted": "open"}
+
+
+def _aware(value: datetime) -> datetime:
+    """GeoReport dates may come without an offset; they are read as UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _error(status: int, description: str) -> JSONResponse:
@@ -206,9 +211,9 @@ async def list_requests(
     if jurisdiction_id:
         stmt = stmt.where(Contribution.municipality == jurisdiction_id)
     if start_date:
-        stmt = stmt.where(Contribution.created_at >= start_date)
+        stmt = stmt.where(Contribution.created_at >= _aware(start_date))
     if end_date:
-        stmt = stmt.where(Contribution.created_at <= end_date)
+        stmt = stmt.where(Contribution.created_at <= _aware(end_date))
     async with db.sessions() as session:
         rows = (
             await session.scalars(stmt.order_by(Contribution.created_at.desc()).limit(MAX_REQUESTS))

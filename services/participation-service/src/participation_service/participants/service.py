@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from participation_service.access import Actor
+from participation_service.access import Actor, insert_ignore
 from participation_service.contributions.models import Comment, Contribution, Support, SupportBudget
 from participation_service.moderation.models import Report
 from participation_service.participants.models import Block, Participant
@@ -39,14 +39,25 @@ async def get_profile(db: Database, actor: Actor) -> ProfileOut:
 
 async def put_profile(db: Database, actor: Actor, data: ProfileIn) -> ProfileOut:
     pid = actor.require_participant()
+    now = utcnow()
     async with db.transaction() as session:
-        participant = await session.get(Participant, pid)
-        if participant is None:
-            participant = Participant(id=pid, created_at=utcnow())
-            session.add(participant)
-        participant.display_name = data.display_name
-        participant.stakeholder_group = data.stakeholder_group
-        participant.updated_at = utcnow()
+        # Insert-if-missing first, so two first requests at once cannot collide.
+        await insert_ignore(
+            session,
+            Participant.__table__,
+            {"id": pid, "created_at": now, "updated_at": now},
+        )
+        await session.execute(
+            update(Participant)
+            .where(Participant.id == pid)
+            .values(
+                display_name=data.display_name,
+                stakeholder_group=data.stakeholder_group,
+                updated_at=now,
+            )
+        )
+        participant = await session.get(Participant, pid, populate_existing=True)
+    assert participant is not None
     return profile_out(participant)
 
 

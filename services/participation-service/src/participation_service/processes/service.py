@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from participation_service.access import Actor, insert_ignore, visible_process
 from participation_service.common import hour, sort_key
-from participation_service.database import outbox
+from participation_service.database import outbox, tenants
 from participation_service.processes.models import Invitation, Phase, Process
 from participation_service.processes.schemas import (
     InvitationsIn,
@@ -45,7 +45,9 @@ def to_out(process: Process, use_case_title: str | None) -> ProcessOut:
         status=process.status,
         current_phase_id=current.id if current else None,
         phases=[PhaseOut.model_validate(p, from_attributes=True) for p in process.phases],
-        results_published_at=process.results_published_at,
+        results_published_at=hour(process.results_published_at)
+        if process.results_published_at
+        else None,
         created_at=hour(process.created_at),
         version=process.version,
     )
@@ -73,6 +75,7 @@ async def create(db: Database, actor: Actor, data: ProcessIn) -> ProcessOut:
                 errors=[FieldError(field="body.use_case_id", message="no published use case")],
             )
         actor.principal.require_role(use_case.municipality, Role.EDITOR)
+        await tenants.require(session, use_case.municipality)
         now = utcnow()
         process = Process(
             municipality=use_case.municipality,

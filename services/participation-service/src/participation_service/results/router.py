@@ -10,6 +10,7 @@ from participation_service.access import Actor, get_actor, get_writer
 from participation_service.results import service
 from participation_service.results.schemas import ProcessResults, PublishIn
 from servicekit.db import Database
+from servicekit.pagination import PageParams, page_params
 from servicekit.problems import problem_responses
 from servicekit.runtime import get_db
 
@@ -20,18 +21,39 @@ DB = Annotated[Database, Depends(get_db)]
 @router.get(
     "/{process_id}/results",
     operation_id="getProcessResults",
-    summary="Public results of a consultation (JSON export)",
-    description="Counts, supports per contribution with the stakeholder-group breakdown, "
-    "official answers and survey aggregates. Hidden content is left out; who supported what "
-    "is never shown. Timestamps are rounded to the hour.",
+    summary="Public results of a consultation",
+    description="Totals, supports per contribution (most supported first, paged) with the "
+    "stakeholder-group breakdown, official answers and survey aggregates. Hidden content "
+    "is left out; who supported what is never shown. Timestamps are rounded to the hour.",
     response_model=ProcessResults,
     responses=problem_responses(404),
 )
 async def get_results(
+    process_id: uuid.UUID,
+    db: DB,
+    actor: Annotated[Actor, Depends(get_actor)],
+    params: Annotated[PageParams, Depends(page_params)],
+) -> Response:
+    # Built as plain data and sent as is: validating every row again would double the time.
+    return JSONResponse(await service.get(db, actor, process_id, params))
+
+
+@router.get(
+    "/{process_id}/results.json",
+    operation_id="exportProcessResultsJson",
+    summary="Results of a consultation as one JSON document",
+    description="Like the results, with every contribution (no pages): for archiving and "
+    "open-data publication.",
+    response_model=ProcessResults,
+    responses=problem_responses(404),
+)
+async def export_json(
     process_id: uuid.UUID, db: DB, actor: Annotated[Actor, Depends(get_actor)]
 ) -> Response:
-    # Built as plain data and sent as is: validating 10,000 rows again would double the time.
-    return JSONResponse(await service.get(db, actor, process_id))
+    return JSONResponse(
+        await service.get(db, actor, process_id),
+        headers={"Content-Disposition": f'attachment; filename="results-{process_id}.json"'},
+    )
 
 
 @router.get(

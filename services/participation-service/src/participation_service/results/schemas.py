@@ -41,7 +41,10 @@ class ProcessResults(BaseModel):
     results_published_at: datetime | None
     summary: str | None
     totals: Totals
-    contributions: list[ContributionResult] = Field(description="Most supported first.")
+    contributions: list[ContributionResult] = Field(
+        description="Most supported first; one page (`limit`, `cursor`), all in the exports."
+    )
+    next_cursor: str | None = None
     surveys: list[SurveyResults]
 
 

@@ -9,11 +9,11 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from participation_service.access import Actor, visible_process
-from participation_service.common import hour
+from participation_service.common import hour, sort_key
 from participation_service.contributions.models import Comment, Contribution, Support
 from participation_service.database import outbox
 from participation_service.processes.models import Process
@@ -24,6 +24,7 @@ from participation_service.surveys.service import results_in as survey_results
 from participation_service.text import csv_safe
 from servicekit.db import Database, utcnow
 from servicekit.identity import Role
+from servicekit.pagination import PageParams, SortKey, paginate
 from servicekit.problems import Conflict
 
 GROUPS = ("citizen", "business", "administration", "other")
@@ -31,59 +32,127 @@ EVENT_CONTRIBUTIONS = 500  # keeps the event well under the NATS payload limit
 
 
 def _visible(model: Any) -> Any:
-    return (model.hidden.is_(False)) & (model.author_blocked.is_(False))
+    # `NOT col` rather than `col IS false`: PostgreSQL estimates it from statistics.
+    return ~model.hidden & ~model.author_blocked
 
 
-async def compute(session: AsyncSession, process: Process) -> dict[str, Any]:
-    """The results document as plain data (built without per-row models: it must stay fast
-    for processes with tens of thousands of contributions)."""
-    rows = (
-        await session.execute(
-            select(
-                Contribution.id,
-                Contribution.kind,
-                Contribution.title,
-                Contribution.category,
-                Contribution.state,
-                Contribution.stakeholder_group,
-                Contribution.answer,
-                Contribution.author_id,
-            ).where(Contribution.process_id == process.id, _visible(Contribution))
-        )
-    ).all()
-    visible_ids = {r.id for r in rows}
-    by_contribution: dict[uuid.UUID, dict[str, int]] = {}
-    for cid, group, n in await session.execute(
-        select(Support.contribution_id, Support.stakeholder_group, func.count())
-        .where(Support.process_id == process.id)
-        .group_by(Support.contribution_id, Support.stakeholder_group)
-    ):
-        if cid in visible_ids:
-            by_contribution.setdefault(cid, {})[group] = n
-    comments = dict(
-        (
+def _per_group(column: Any) -> list[Any]:
+    return [func.sum(case((column == g, 1), else_=0)).label(g) for g in GROUPS]
+
+
+async def _totals(session: AsyncSession, process: Process) -> dict[str, Any]:
+    visible_contributions = (Contribution.process_id == process.id) & _visible(Contribution)
+    contributions_by_group = {
+        g: int(n)
+        for g, n in (
             await session.execute(
-                select(Comment.contribution_id, func.count())
-                .join(Contribution, Contribution.id == Comment.contribution_id)
-                .where(Contribution.process_id == process.id, _visible(Comment))
-                .group_by(Comment.contribution_id)
+                select(Contribution.stakeholder_group, func.count())
+                .where(visible_contributions)
+                .group_by(Contribution.stakeholder_group)
             )
         ).all()
+    }
+    # All supports of the process minus those on hidden contributions (few): no join of
+    # the two large tables, which PostgreSQL may plan as a nested loop.
+    hidden = select(Contribution.id).where(
+        Contribution.process_id == process.id, ~_visible(Contribution)
     )
-    supporters = set(
-        (
-            await session.scalars(
-                select(Support.participant_id).where(Support.process_id == process.id).distinct()
-            )
-        ).all()
-    )
-    authors = {r.author_id for r in rows if r.author_id}
-    contributions = []
     supports_by_group: Counter[str] = Counter()
+    for g, n in (
+        await session.execute(
+            select(Support.stakeholder_group, func.count())
+            .where(Support.process_id == process.id)
+            .group_by(Support.stakeholder_group)
+        )
+    ).all():
+        supports_by_group[g] += int(n)
+    for g, n in (
+        await session.execute(
+            select(Support.stakeholder_group, func.count())
+            .where(Support.contribution_id.in_(hidden))
+            .group_by(Support.stakeholder_group)
+        )
+    ).all():
+        supports_by_group[g] -= int(n)
+    comments = await session.scalar(
+        select(func.count())
+        .select_from(Comment)
+        .join(Contribution, Contribution.id == Comment.contribution_id)
+        .where(visible_contributions, _visible(Comment))
+    )
+    participants = await session.scalar(
+        select(func.count()).select_from(
+            union(
+                select(Support.participant_id.label("who")).where(Support.process_id == process.id),
+                select(Contribution.author_id.label("who")).where(
+                    visible_contributions, Contribution.author_id.is_not(None)
+                ),
+            ).subquery()
+        )
+    )
+    return {
+        "contributions": sum(contributions_by_group.values()),
+        "supports": sum(supports_by_group.values()),
+        "comments": int(comments or 0),
+        "participants": int(participants or 0),
+        "contributions_by_group": contributions_by_group,
+        "supports_by_group": {g: n for g, n in supports_by_group.items() if n},
+    }
+
+
+async def _contributions(
+    session: AsyncSession, process: Process, page: PageParams | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Contributions with their supports per group and comment counts, most supported
+    first: one page of them, or all (exports). Counting happens in the database."""
+    supports = (
+        select(
+            Support.contribution_id.label("cid"),
+            func.count().label("total"),
+            *_per_group(Support.stakeholder_group),
+        )
+        .where(Support.process_id == process.id)
+        .group_by(Support.contribution_id)
+        .subquery()
+    )
+    comments = (
+        select(Comment.contribution_id.label("cid"), func.count().label("n"))
+        .join(Contribution, Contribution.id == Comment.contribution_id)
+        .where(Contribution.process_id == process.id, _visible(Comment))
+        .group_by(Comment.contribution_id)
+        .subquery()
+    )
+    total = func.coalesce(supports.c.total, 0)
+    stmt = (
+        select(
+            Contribution.id,
+            Contribution.kind,
+            Contribution.title,
+            Contribution.category,
+            Contribution.state,
+            Contribution.stakeholder_group,
+            Contribution.answer,
+            total.label("supports"),
+            *[getattr(supports.c, g) for g in GROUPS],
+            comments.c.n,
+        )
+        .outerjoin(supports, supports.c.cid == Contribution.id)
+        .outerjoin(comments, comments.c.cid == Contribution.id)
+        .where(Contribution.process_id == process.id, _visible(Contribution))
+    )
+    keys = [
+        SortKey(total, descending=True, attribute="supports"),
+        sort_key(Contribution.id, attribute="id"),
+    ]
+    if page is None:
+        rows = list((await session.execute(stmt.order_by(total.desc(), Contribution.id))).all())
+        cursor = None
+    else:
+        rows, cursor = await paginate(session, stmt, keys, page, scalars=False)
+    items = []
     for r in rows:
-        groups = by_contribution.get(r.id, {})
-        supports_by_group.update(groups)
-        contributions.append(
+        groups = {g: int(n) for g, n in zip(GROUPS, r[8:12], strict=True) if n}
+        items.append(
             {
                 "id": str(r.id),
                 "kind": r.kind,
@@ -91,13 +160,21 @@ async def compute(session: AsyncSession, process: Process) -> dict[str, Any]:
                 "category": r.category,
                 "state": r.state,
                 "stakeholder_group": r.stakeholder_group,
-                "supports": sum(groups.values()),
+                "supports": int(r.supports),
                 "supports_by_group": groups,
-                "comments": comments.get(r.id, 0),
+                "comments": r.n or 0,
                 "answer": r.answer,
             }
         )
-    contributions.sort(key=lambda c: (-c["supports"], c["id"]))
+    return items, cursor
+
+
+async def compute(
+    session: AsyncSession, process: Process, page: PageParams | None = None
+) -> dict[str, Any]:
+    """The results document as plain data: totals and surveys, and the contributions (a page
+    of them for the API; all of them for exports and the published event)."""
+    contributions, cursor = await _contributions(session, process, page)
     surveys = (
         await session.scalars(
             select(Survey).where(Survey.process_id == process.id).order_by(Survey.created_at)
@@ -110,27 +187,23 @@ async def compute(session: AsyncSession, process: Process) -> dict[str, Any]:
         "title": process.title,
         "status": process.status,
         "generated_at": hour(utcnow()).isoformat(),
-        "results_published_at": process.results_published_at.isoformat()
-        if process.results_published_at
-        else None,
+        "results_published_at": (
+            hour(process.results_published_at).isoformat() if process.results_published_at else None
+        ),
         "summary": process.results_summary,
-        "totals": {
-            "contributions": len(rows),
-            "supports": sum(supports_by_group.values()),
-            "comments": sum(comments.values()),
-            "participants": len(supporters | authors),
-            "contributions_by_group": dict(Counter(r.stakeholder_group for r in rows)),
-            "supports_by_group": dict(supports_by_group),
-        },
+        "totals": await _totals(session, process),
         "contributions": contributions,
+        "next_cursor": cursor,
         "surveys": [(await survey_results(session, s)).model_dump(mode="json") for s in surveys],
     }
 
 
-async def get(db: Database, actor: Actor, process_id: uuid.UUID) -> dict[str, Any]:
+async def get(
+    db: Database, actor: Actor, process_id: uuid.UUID, page: PageParams | None = None
+) -> dict[str, Any]:
     async with db.sessions() as session:
         process = await visible_process(session, actor, process_id)
-        return await compute(session, process)
+        return await compute(session, process, page)
 
 
 CSV_COLUMNS = [

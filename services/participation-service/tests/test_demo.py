@@ -23,7 +23,7 @@ async def test_demo_seed_waits_for_the_use_case_and_is_idempotent(app, client, i
             item = {
                 "id": str(use_case_id),
                 "title": "Parken",
-                "status": "published",
+                "status": "piloting",
                 "visibility": "public",
             }
             return httpx.Response(200, json={"items": [item], "next_cursor": None})

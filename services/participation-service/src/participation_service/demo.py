@@ -57,7 +57,8 @@ def _published_use_case(r: httpx.Response) -> bool:
 
 
 def _eligible(item: dict[str, Any]) -> bool:
-    return item.get("status") == "published" and item.get("visibility", "public") == "public"
+    # The use-case service publishes a use case by making it public; there is no status for it.
+    return item.get("visibility") == "public" and item.get("status") not in ("retired", "rejected")
 
 
 async def seed(client: httpx.AsyncClient, auth: AuthHeaders) -> None:

@@ -9,6 +9,8 @@ from catalog_service.datasets.router import router as datasets_router
 from catalog_service.demand.handlers import handlers as demand_handlers
 from catalog_service.demand.router import router as demand_router
 from catalog_service.dcat.router import router as dcat_router
+from catalog_service.files.router import UPLOAD_PATH
+from catalog_service.files.router import router as files_router
 from catalog_service.files.storage import LocalStorage
 from catalog_service.organizations.router import router as organizations_router
 from catalog_service.settings import Settings
@@ -19,6 +21,7 @@ VERSION = "0.1.0"
 TAGS = [
     {"name": "catalog: datasets", "description": "DCAT-AP.de datasets and distributions."},
     {"name": "catalog: organizations", "description": "Publishers of a municipality."},
+    {"name": "catalog: files", "description": "Uploaded files, previews and row queries."},
     {"name": "catalog: data requests", "description": "Data use cases need."},
     {"name": "catalog: CKAN API", "description": "CKAN Action API for CKAN clients."},
     {"name": "catalog: DCAT-AP.de", "description": "The catalogue as DCAT-AP.de RDF."},
@@ -36,9 +39,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         metadata=Base.metadata,
         kit=kit,
         outbox=outbox,
-        routers=[datasets_router, organizations_router, demand_router, ckan_router, dcat_router],
+        routers=[
+            datasets_router,
+            files_router,
+            organizations_router,
+            demand_router,
+            ckan_router,
+            dcat_router,
+        ],
         handlers={**tenants.handlers(), **demand_handlers(storage)},
         openapi_tags=TAGS,
+        body_limit_overrides=[(UPLOAD_PATH, settings.max_upload_bytes)],
     )
     app.state.storage = storage
     return app

@@ -1,5 +1,9 @@
 """create_app(): wires servicekit, routers and event consumers."""
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
 from fastapi import FastAPI
 
 from catalog_service import __doc__ as description
@@ -12,6 +16,8 @@ from catalog_service.dcat.router import router as dcat_router
 from catalog_service.files.router import UPLOAD_PATH
 from catalog_service.files.router import router as files_router
 from catalog_service.files.storage import LocalStorage
+from catalog_service.harvest.router import router as harvest_router
+from catalog_service.harvest.scheduler import scheduler
 from catalog_service.organizations.router import router as organizations_router
 from catalog_service.settings import Settings
 from servicekit.runtime import create_app as create_service_app
@@ -22,6 +28,7 @@ TAGS = [
     {"name": "catalog: datasets", "description": "DCAT-AP.de datasets and distributions."},
     {"name": "catalog: organizations", "description": "Publishers of a municipality."},
     {"name": "catalog: files", "description": "Uploaded files, previews and row queries."},
+    {"name": "catalog: harvesting", "description": "CKAN and DCAT harvest sources and runs."},
     {"name": "catalog: data requests", "description": "Data use cases need."},
     {"name": "catalog: CKAN API", "description": "CKAN Action API for CKAN clients."},
     {"name": "catalog: DCAT-AP.de", "description": "The catalogue as DCAT-AP.de RDF."},
@@ -43,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             datasets_router,
             files_router,
             organizations_router,
+            harvest_router,
             demand_router,
             ckan_router,
             dcat_router,
@@ -52,4 +60,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         body_limit_overrides=[(UPLOAD_PATH, settings.max_upload_bytes)],
     )
     app.state.storage = storage
+    _run_scheduler_with(app, settings)
     return app
+
+
+def _run_scheduler_with(app: FastAPI, settings: Settings) -> None:
+    """Scheduled harvesting lives as long as the app's lifespan."""
+    original = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(a: FastAPI) -> AsyncIterator[None]:
+        async with original(a):
+            db = a.state.runtime.db
+            task = asyncio.create_task(
+                scheduler(
+                    db, settings.harvest_schedule_poll_seconds, settings.harvest_timeout_seconds
+                )
+            )
+            try:
+                yield
+            finally:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    app.router.lifespan_context = lifespan

@@ -200,6 +200,16 @@ def _first_json_item(value: str | None) -> str | None:
     return str(parsed)
 
 
+def _utc(value: Any) -> str | None:
+    """CKAN writes UTC timestamps without an offset."""
+    if not value:
+        return None
+    text = str(value)
+    if len(text) > 10 and not (text.endswith("Z") or "+" in text[10:] or "-" in text[10:]):
+        return text + "+00:00"
+    return text
+
+
 def fields_from_package(pkg: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Dataset fields and distribution fields in the API's vocabulary (validated afterwards by
     the same rules as the API). Values the lists do not know are dropped, not guessed."""
@@ -231,8 +241,8 @@ def fields_from_package(pkg: dict[str, Any]) -> tuple[dict[str, Any], list[dict[
         "spatial": extras.get("spatial_uri") or None,
         "temporal": {"start": extras.get("temporal_start") or None,
                      "end": extras.get("temporal_end") or None},
-        "issued": extras.get("issued") or pkg.get("metadata_created"),
-        "modified": extras.get("modified") or pkg.get("metadata_modified"),
+        "issued": _utc(extras.get("issued") or pkg.get("metadata_created")),
+        "modified": _utc(extras.get("modified") or pkg.get("metadata_modified")),
     }  # fmt: skip
     distributions = []
     for res in pkg.get("resources") or []:

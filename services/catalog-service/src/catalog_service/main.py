@@ -10,9 +10,9 @@ from catalog_service import __doc__ as description
 from catalog_service.ckan.router import router as ckan_router
 from catalog_service.database import Base, kit, outbox, tenants
 from catalog_service.datasets.router import router as datasets_router
+from catalog_service.dcat.router import router as dcat_router
 from catalog_service.demand.handlers import handlers as demand_handlers
 from catalog_service.demand.router import router as demand_router
-from catalog_service.dcat.router import router as dcat_router
 from catalog_service.files.router import UPLOAD_PATH
 from catalog_service.files.router import router as files_router
 from catalog_service.files.storage import LocalStorage

@@ -257,7 +257,7 @@ async def _org_counts(session: AsyncSession) -> dict[uuid.UUID, int]:
         .where(Dataset.status == PUBLISHED)
         .group_by(Dataset.organization_id)
     )
-    return {org_id: n for org_id, n in rows.all()}
+    return dict(rows.tuples().all())
 
 
 async def organization_list(ctx: Context, params: dict[str, Any]) -> list[Any]:
@@ -300,7 +300,7 @@ async def _theme_counts(session: AsyncSession) -> dict[str, int]:
         .where(DatasetFacet.facet == "theme", Dataset.status == PUBLISHED)
         .group_by(DatasetFacet.value)
     )
-    return {value: n for value, n in rows.all()}
+    return dict(rows.tuples().all())
 
 
 async def group_list(ctx: Context, params: dict[str, Any]) -> list[Any]:

@@ -3,6 +3,7 @@ One mapping serves the CKAN API and the CKAN harvester. Pure."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -216,25 +217,25 @@ def fields_from_package(pkg: dict[str, Any]) -> tuple[dict[str, Any], list[dict[
     vocab = vocabulary()
     extras = _extras(pkg)
     themes = [g.get("name", "") for g in pkg.get("groups") or [] if isinstance(g, dict)]
-    try:
+    with contextlib.suppress(ValueError, TypeError):
         themes += [str(t) for t in json.loads(extras.get("theme") or "[]")]
-    except ValueError:
-        pass
     contact_email = (
         pkg.get("maintainer_email") or extras.get("contact_email") or pkg.get("author_email")
     )
     contact_url = extras.get("contact_uri") or None
+    tags = pkg.get("tags") or []
+    level = extras.get("politicalGeocodingLevelURI", "")
     fields: dict[str, Any] = {
         "title": pkg.get("title") or pkg.get("name"),
         "description": pkg.get("notes") or pkg.get("title") or pkg.get("name"),
-        "keywords": [t["name"] for t in pkg.get("tags") or [] if isinstance(t, dict) and t.get("name")],
+        "keywords": [t["name"] for t in tags if isinstance(t, dict) and t.get("name")],
         "themes": sorted({t.code for t in (vocab.theme(x) for x in themes if x) if t}),
         "license": pkg.get("license_id") if vocab.license(pkg.get("license_id") or "") else None,
         "contact": {"name": pkg.get("maintainer") or pkg.get("author"),
                     "email": contact_email, "url": contact_url}
         if (contact_email or contact_url) else None,
         "landing_page": pkg.get("url") or None,
-        "political_geocoding_level": vocab.geocoding_level(extras.get("politicalGeocodingLevelURI", "")),
+        "political_geocoding_level": vocab.geocoding_level(level),
         "political_geocoding_uri": _first_json_item(extras.get("politicalGeocodingURI")),
         "accrual_periodicity": vocab.frequency(extras.get("frequency", "")),
         "access_rights": vocab.access_right(extras.get("access_rights", "")),

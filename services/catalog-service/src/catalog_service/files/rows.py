@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +47,14 @@ def _matches(row: dict[str, Any], query: RowsQuery) -> bool:
     return True
 
 
+def _sort_key(column: str) -> Callable[[dict[str, Any]], tuple[bool, Any]]:
+    def key(row: dict[str, Any]) -> tuple[bool, Any]:
+        value = row.get(column)
+        return (value is None, value if value is not None else 0)
+
+    return key
+
+
 def run(
     rows: Iterable[dict[str, Any]], columns: list[str], query: RowsQuery
 ) -> tuple[list[dict[str, Any]], int]:
@@ -58,10 +66,7 @@ def run(
     if query.sort:
         materialised = list(matching)
         for column, descending in reversed(query.sort):
-            materialised.sort(
-                key=lambda r, c=column: (r.get(c) is None, r.get(c) if r.get(c) is not None else 0),
-                reverse=descending,
-            )
+            materialised.sort(key=_sort_key(column), reverse=descending)
         matching_list = materialised
         total = len(matching_list)
         page = matching_list[query.offset : query.offset + query.limit]

@@ -58,7 +58,9 @@ async def list_sources(
     if not principal.platform_admin:
         stmt = stmt.where(HarvestSource.municipality.in_(sorted(principal.memberships)))
     async with db.sessions() as session:
-        rows, cursor = await paginate(session, stmt, [SortKey(HarvestSource.id)], page)
+        rows, cursor = await paginate(
+            session, stmt, [SortKey(HarvestSource.id.expression, attribute="id")], page
+        )
     return Page(
         items=[HarvestSourceOut.model_validate(r, from_attributes=True) for r in rows],
         next_cursor=cursor,
@@ -107,7 +109,10 @@ async def list_runs(
 ) -> Page[HarvestRunOut]:
     async with db.sessions() as session:
         await service.find_source(session, principal, source_id)
-        keys = [SortKey(HarvestRun.started_at, descending=True), SortKey(HarvestRun.id)]
+        keys = [
+            SortKey(HarvestRun.started_at.expression, descending=True, attribute="started_at"),
+            SortKey(HarvestRun.id.expression, attribute="id"),
+        ]
         rows, cursor = await paginate(
             session, select(HarvestRun).where(HarvestRun.source_id == source_id), keys, page
         )

@@ -34,7 +34,7 @@ from catalog_service.organizations import service as organizations
 from catalog_service.organizations.models import Organization
 from servicekit.db import Database, utcnow
 from servicekit.identity import Principal, Role
-from servicekit.problems import Conflict, NotFound, ProblemError
+from servicekit.problems import Conflict, NotFound
 
 log = logging.getLogger("catalog_service.harvest")
 BATCH = 100
@@ -291,5 +291,5 @@ async def due_sources(db: Database) -> list[uuid.UUID]:
         )
         return [
             sid for sid, minutes, last in rows.all()
-            if last is None or (now - last).total_seconds() >= minutes * 60
+            if minutes and (last is None or (now - last).total_seconds() >= minutes * 60)
         ]  # fmt: skip

@@ -17,6 +17,7 @@ from catalog_service.dcat.rdf import DCATDE, HYDRA, IANA, VCARD
 
 SCHEMA = Namespace("http://schema.org/")
 PAGE_ROWS = 100
+ACCEPT = "text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8"
 MAX_PAGES = 10_000
 
 
@@ -111,6 +112,10 @@ def _iris(g: Graph, node: Any, prop: URIRef) -> list[str]:
     return [str(v) for v in g.objects(node, prop) if isinstance(v, URIRef)]
 
 
+def _first(g: Graph, node: Any, prop: URIRef) -> str | None:
+    return next(iter(_iris(g, node, prop)), None)
+
+
 def fields_from_rdf(g: Graph, node: URIRef) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     contact: dict[str, Any] | None = None
     for point in g.objects(node, DCAT.contactPoint):
@@ -134,7 +139,7 @@ def fields_from_rdf(g: Graph, node: URIRef) -> tuple[dict[str, Any], list[dict[s
         license_ = next(iter(_iris(g, dist, DCTERMS.license)), None)
         licenses.append(license_)
         media = next(iter(_iris(g, dist, DCAT.mediaType)), None) or _text(g, dist, DCAT.mediaType)
-        size = g.value(dist, DCAT.byteSize)
+        size = str(g.value(dist, DCAT.byteSize) or "")
         dists.append({
             "title": _text(g, dist, DCTERMS.title) or "Ressource",
             "description": _text(g, dist, DCTERMS.description) or "",
@@ -142,7 +147,7 @@ def fields_from_rdf(g: Graph, node: URIRef) -> tuple[dict[str, Any], list[dict[s
             "download_url": next(iter(_iris(g, dist, DCAT.downloadURL)), None),
             "format": next(iter(_iris(g, dist, DCTERMS.format)), None),
             "media_type": media.removeprefix(IANA) if media else None,
-            "byte_size": int(float(size)) if size is not None and str(size).replace(".", "").isdigit() else None,
+            "byte_size": int(float(size)) if size.replace(".", "", 1).isdigit() else None,
             "license": license_,
             "origin_id": str(dist),
         })  # fmt: skip
@@ -155,7 +160,7 @@ def fields_from_rdf(g: Graph, node: URIRef) -> tuple[dict[str, Any], list[dict[s
         "contact": contact,
         "temporal": temporal,
         "spatial": next(iter(_iris(g, node, DCTERMS.spatial)), None),
-        "political_geocoding_level": next(iter(_iris(g, node, DCATDE.politicalGeocodingLevelURI)), None),
+        "political_geocoding_level": _first(g, node, DCATDE.politicalGeocodingLevelURI),
         "political_geocoding_uri": next(iter(_iris(g, node, DCATDE.politicalGeocodingURI)), None),
         "accrual_periodicity": next(iter(_iris(g, node, DCTERMS.accrualPeriodicity)), None),
         "access_rights": next(iter(_iris(g, node, DCTERMS.accessRights)), None),

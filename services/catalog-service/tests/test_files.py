@@ -156,3 +156,26 @@ async def test_bad_uploads_leave_nothing_behind(files_client, identity, settings
     refused = await client.put(f"/api/v1/distributions/{dist}/file", content=b"x", headers=other)
     assert refused.status_code == 404
     assert len(stored_files(root)) == len(after_good)
+
+
+async def test_ckan_datastore_search(files_client, identity):
+    client, _root = files_client
+    editor = identity("editor", "musterstadt")
+    dist = await new_distribution(client, editor)
+    await client.put(
+        f"/api/v1/distributions/{dist}/file", params={"filename": "b.csv"}, content=TREES.encode(),
+        headers=editor,
+    )  # fmt: skip
+    answer = await client.post(
+        "/api/3/action/datastore_search",
+        json={"resource_id": dist, "filters": {"Art": "Ahorn"}, "limit": 3, "sort": "Baum-ID desc"},
+    )
+    result = answer.json()["result"]
+    assert result["total"] == 1000 and [r["Baum-ID"] for r in result["records"]] == [
+        3999,
+        3995,
+        3991,
+    ]
+    assert result["fields"][0] == {"id": "Baum-ID", "type": "integer"}
+    missing = await client.post("/api/3/action/datastore_search", json={"resource_id": "x"})
+    assert missing.status_code == 409 and missing.json()["error"]["__type"] == "Validation Error"

@@ -37,7 +37,7 @@ async def test_override_raises_the_limit_only_on_matching_paths():
 
         streamed = await http.put("/files/a", content=chunks())
         assert streamed.status_code == 413
-        assert streamed.json()["detail"] == "The request body is larger than 100 bytes."
+        assert "larger than 100 bytes" in streamed.text  # the app's own HTTPException handler
 
 
 def test_unmanaged_tables_are_left_out_of_comparisons():

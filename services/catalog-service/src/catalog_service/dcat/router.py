@@ -126,8 +126,9 @@ async def _catalog(
 async def _stream_turtle(
     db: Database, base: str, title: str, conds: list[Any], profile: str
 ) -> AsyncIterator[bytes]:
-    """The whole catalogue in batches: memory stays constant however large it is. Each batch
-    is a complete Turtle document; Turtle allows the repeated prefix declarations."""
+    """The whole catalogue in batches: memory stays constant however large it is. Batches are
+    written as N-Triples, which is valid Turtle, can be concatenated, and serialises several
+    times faster than pretty Turtle."""
     after = None
     while True:
         async with db.sessions() as session:
@@ -141,7 +142,7 @@ async def _stream_turtle(
         graph = catalog_graph(
             base, title, [(d, orgs[d.organization_id]) for d in rows], None, profile
         )
-        yield graph.serialize(format="turtle").encode()
+        yield graph.serialize(format="nt").encode()
         if len(rows) < STREAM_BATCH:
             return
         after = rows[-1].id

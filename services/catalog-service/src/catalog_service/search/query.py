@@ -148,7 +148,7 @@ async def search(session: AsyncSession, query: SearchQuery) -> SearchResult:
         )
         for facet, value, count_ in rows.all():
             facets[facet].append((value, count_))
-        for facet, values in facets.items():
+        for values in facets.values():
             values.sort(key=lambda item: (-item[1], item[0]))
             del values[query.facet_limit :]
     return SearchResult(count=count, datasets=datasets, facets=facets)

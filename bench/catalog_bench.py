@@ -208,7 +208,7 @@ async def export_memory(base: str, pid: int) -> dict[str, float]:
     }  # fmt: skip
 
 
-async def bench(url: str, n: int, requests: int, packages: int) -> None:
+async def bench(url: str, n: int, requests: int, packages: int, export: bool = True) -> None:
     t0 = time.perf_counter()
     await generate(url, n)
     print(f"generated {n} datasets in {time.perf_counter() - t0:.1f}s", flush=True)
@@ -220,7 +220,8 @@ async def bench(url: str, n: int, requests: int, packages: int) -> None:
                 await search_load(base, requests, 8),
                 flush=True,
             )
-            print("catalog.ttl?page=all:", await export_memory(base, proc.pid), flush=True)
+            if export:
+                print("catalog.ttl?page=all:", await export_memory(base, proc.pid), flush=True)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
@@ -234,6 +235,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--packages", type=int, default=2000)
     parser.add_argument("--quick", action="store_true", help="10k datasets, 200 requests")
+    parser.add_argument("--no-export", action="store_true", help="skip the full export")
     args = parser.parse_args()
     if args.quick:
         args.datasets, args.requests, args.packages = 10_000, 200, 500
@@ -242,12 +244,12 @@ def main() -> None:
         admin = os.environ["SMARTGOV_TEST_POSTGRES_URL"]
         with postgres_database(admin, prefix="catalog_bench") as url:
             upgrade(migrations, url)
-            asyncio.run(bench(url, args.datasets, args.requests, args.packages))
+            asyncio.run(bench(url, args.datasets, args.requests, args.packages, not args.no_export))
         return
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/bench.db"
         upgrade(migrations, url)
-        asyncio.run(bench(url, args.datasets, args.requests, args.packages))
+        asyncio.run(bench(url, args.datasets, args.requests, args.packages, not args.no_export))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from prometheus_client import Counter, Histogram
@@ -135,19 +136,30 @@ class BodyTooLargeError(StarletteHTTPException):
 
 
 class BodyLimitMiddleware:
-    """413 for bodies over the limit: by Content-Length at once, or while streaming."""
+    """413 for bodies over the limit: by Content-Length at once, or while streaming.
+    `overrides` give other limits to paths matching a regular expression (e.g. uploads)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, overrides: Sequence[tuple[str, int]] = ()
+    ) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_max_bytes = max_bytes
+        self.overrides = [(re.compile(pattern), limit) for pattern, limit in overrides]
+
+    def limit_for(self, path: str) -> int:
+        for pattern, limit in self.overrides:
+            if pattern.fullmatch(path):
+                return limit
+        return self.default_max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.limit_for(scope["path"])
         declared = _header(scope, b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._reject(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+            await self._reject(scope, receive, send, max_bytes)
             return
         seen = 0
         started = False
@@ -157,8 +169,8 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise BodyTooLargeError(self.max_bytes)
+                if seen > max_bytes:
+                    raise BodyTooLargeError(max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -172,12 +184,12 @@ class BodyLimitMiddleware:
         except BodyTooLargeError:
             if started:
                 raise
-            await self._reject(scope, receive, send)
+            await self._reject(scope, receive, send, max_bytes)
 
-    async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _reject(self, scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
         response = problem_response(
             413,
-            f"The request body is larger than {self.max_bytes} bytes.",
+            f"The request body is larger than {max_bytes} bytes.",
             instance=scope["path"],
             headers={"Connection": "close"},
         )

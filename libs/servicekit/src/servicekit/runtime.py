@@ -108,9 +108,12 @@ def create_app(
     handlers: dict[str, Handler] | None = None,
     on_startup: Sequence[StartupHook] = (),
     openapi_tags: list[dict[str, Any]] | None = None,
+    body_limit_overrides: Sequence[tuple[str, int]] = (),
 ) -> FastAPI:
     """The HTTP app of a service with problem+json errors, request ids, JSON logs,
-    metrics, health and readiness, the outbox relay and the event consumers."""
+    metrics, health and readiness, the outbox relay and the event consumers.
+    `body_limit_overrides`: (path regex, bytes) pairs that replace `max_body_bytes`, e.g. for
+    file uploads."""
     configure_logging(settings.service_name, settings.log_level, json=settings.log_json)
     runtime = ServiceRuntime(settings, kit, outbox, handlers or {})
 
@@ -149,7 +152,11 @@ def create_app(
     )
     install_problem_handlers(app)
     app.add_middleware(IdempotencyMiddleware, db_provider=lambda: runtime.db, kit=kit)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        overrides=tuple(body_limit_overrides),
+    )
     app.add_middleware(
         RequestContextMiddleware, service=settings.service_name, access_log=settings.access_log
     )

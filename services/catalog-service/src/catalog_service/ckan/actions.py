@@ -15,13 +15,18 @@ from catalog_service.ckan.fq import FqError, parse_fq
 from catalog_service.ckan.mapping import group_dict, license_dict, organization_dict, package_dict
 from catalog_service.datasets import service as datasets
 from catalog_service.datasets.models import PUBLISHED, Dataset, DatasetFacet
+from catalog_service.files import service as files
+from catalog_service.files.rows import RowsQuery, RowsQueryError, parse_sort
+from catalog_service.files.storage import FileStorage
 from catalog_service.organizations.models import Organization
 from catalog_service.search.query import SearchQuery, Visibility, search
 from catalog_service.vocab import vocabulary
+from servicekit.db import Database
 from servicekit.identity import Principal
-from servicekit.problems import NotFound
+from servicekit.problems import NotFound, ProblemError
 
 MAX_ROWS = 1000
+MAX_OFFSET = 10_000_000  # beyond any catalogue; keeps SQL OFFSET in range
 CKAN_VERSION = "2.10.5"
 FACET_NAMES = {
     "organization": "organization",
@@ -70,6 +75,8 @@ class Context:
     principal: Principal
     base_url: str
     site_title: str
+    db: Database
+    storage: FileStorage
 
 
 Action = Callable[[Context, dict[str, Any]], Awaitable[Any]]
@@ -141,9 +148,9 @@ async def package_search(ctx: Context, params: dict[str, Any]) -> dict[str, Any]
     if unknown:
         raise search_query_error(f"unknown parameters: {', '.join(unknown)}")
     rows = _int(params, "rows", 10, 0, MAX_ROWS)
-    start = _int(params, "start", 0)
-    facet_limit = _int(params, "facet.limit", 50, -1)
-    facet_mincount = _int(params, "facet.mincount", 1)
+    start = _int(params, "start", 0, 0, MAX_OFFSET)
+    facet_limit = _int(params, "facet.limit", 50, -1, 10_000)
+    facet_mincount = _int(params, "facet.mincount", 1, 0, MAX_OFFSET)
     q = str(params.get("q") or "").strip()
     fqs = [str(params["fq"])] if params.get("fq") else []
     fqs += _list(params.get("fq_list"))
@@ -231,8 +238,8 @@ async def package_show(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 
 async def package_list(ctx: Context, params: dict[str, Any]) -> list[str]:
-    limit = _int(params, "limit", 100_000, 0)
-    offset = _int(params, "offset", 0)
+    limit = _int(params, "limit", 100_000, 0, 100_000)
+    offset = _int(params, "offset", 0, 0, MAX_OFFSET)
     rows = await ctx.session.scalars(
         select(Dataset.name).where(Dataset.status == PUBLISHED).order_by(Dataset.name)
         .offset(offset).limit(limit)
@@ -244,7 +251,7 @@ async def current_package_list_with_resources(
     ctx: Context, params: dict[str, Any]
 ) -> list[dict[str, Any]]:
     limit = _int(params, "limit", 10, 0, MAX_ROWS)
-    offset = _int(params, "offset", 0)
+    offset = _int(params, "offset", 0, 0, MAX_OFFSET)
     query = SearchQuery(
         visibility=_visibility(ctx, params), sort=[("modified", True)], offset=offset, limit=limit
     )
@@ -257,12 +264,12 @@ async def _org_counts(session: AsyncSession) -> dict[uuid.UUID, int]:
         .where(Dataset.status == PUBLISHED)
         .group_by(Dataset.organization_id)
     )
-    return {org_id: n for org_id, n in rows.all()}
+    return dict(rows.tuples().all())
 
 
 async def organization_list(ctx: Context, params: dict[str, Any]) -> list[Any]:
-    limit = _int(params, "limit", 1000, 0)
-    offset = _int(params, "offset", 0)
+    limit = _int(params, "limit", 1000, 0, 100_000)
+    offset = _int(params, "offset", 0, 0, MAX_OFFSET)
     stmt = select(Organization).order_by(Organization.name).offset(offset).limit(limit)
     wanted = _list(params.get("organizations"))
     if wanted:
@@ -300,7 +307,7 @@ async def _theme_counts(session: AsyncSession) -> dict[str, int]:
         .where(DatasetFacet.facet == "theme", Dataset.status == PUBLISHED)
         .group_by(DatasetFacet.value)
     )
-    return {value: n for value, n in rows.all()}
+    return dict(rows.tuples().all())
 
 
 async def group_list(ctx: Context, params: dict[str, Any]) -> list[Any]:
@@ -347,7 +354,50 @@ async def status_show(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+async def datastore_search(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    """CKAN DataStore's row query over an uploaded table (CSV, JSON, XLSX)."""
+    try:
+        resource_id = uuid.UUID(str(params.get("resource_id") or params.get("id") or ""))
+    except ValueError:
+        raise validation_error("resource_id", "Missing value or not a resource id") from None
+    filters = params.get("filters") or {}
+    if isinstance(filters, str):
+        try:
+            filters = json.loads(filters)
+        except ValueError:
+            raise validation_error("filters", "not a JSON object") from None
+    if not isinstance(filters, dict):
+        raise validation_error("filters", "not a JSON object")
+    fields = params.get("fields")
+    if isinstance(fields, str):
+        fields = [f.strip() for f in fields.split(",") if f.strip()]
+    try:
+        d = await files.stored_file(ctx.db, ctx.principal, resource_id)
+        columns = [f["name"] for f in (d.file_schema or {}).get("fields", [])]
+        query = RowsQuery(
+            filters=filters, q=str(params["q"]) if params.get("q") else None,
+            fields=[str(f) for f in fields] if isinstance(fields, list) else None,
+            sort=parse_sort(str(params.get("sort") or ""), columns),
+            limit=_int(params, "limit", 100, 0, 32_000),
+            offset=_int(params, "offset", 0, 0, MAX_OFFSET),
+        )  # fmt: skip
+        result = await files.query_rows(ctx.db, ctx.storage, ctx.principal, resource_id, query)
+    except RowsQueryError as exc:
+        raise validation_error("query", str(exc)) from None
+    except ProblemError as exc:
+        if exc.status == 404:
+            raise CkanError("Not Found Error", "Resource not found", 404) from None
+        raise CkanError("Validation Error", {"resource_id": [exc.detail or ""]}, 409) from None
+    out = {"resource_id": str(resource_id), "fields": [
+        {"id": f["name"], "type": f["type"]} for f in result["fields"]],
+        "records": result["records"], "limit": query.limit, "offset": query.offset}  # fmt: skip
+    if str(params.get("include_total", "true")).lower() != "false":
+        out["total"] = result["total"]
+    return out
+
+
 ACTIONS: dict[str, Action] = {
+    "datastore_search": datastore_search,
     "package_search": package_search,
     "package_show": package_show,
     "package_list": package_list,

@@ -3,6 +3,7 @@ One mapping serves the CKAN API and the CKAN harvester. Pure."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -200,39 +201,49 @@ def _first_json_item(value: str | None) -> str | None:
     return str(parsed)
 
 
+def _utc(value: Any) -> str | None:
+    """CKAN writes UTC timestamps without an offset."""
+    if not value:
+        return None
+    text = str(value)
+    if len(text) > 10 and not (text.endswith("Z") or "+" in text[10:] or "-" in text[10:]):
+        return text + "+00:00"
+    return text
+
+
 def fields_from_package(pkg: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Dataset fields and distribution fields in the API's vocabulary (validated afterwards by
     the same rules as the API). Values the lists do not know are dropped, not guessed."""
     vocab = vocabulary()
     extras = _extras(pkg)
     themes = [g.get("name", "") for g in pkg.get("groups") or [] if isinstance(g, dict)]
-    try:
+    with contextlib.suppress(ValueError, TypeError):
         themes += [str(t) for t in json.loads(extras.get("theme") or "[]")]
-    except ValueError:
-        pass
     contact_email = (
         pkg.get("maintainer_email") or extras.get("contact_email") or pkg.get("author_email")
     )
     contact_url = extras.get("contact_uri") or None
+    tags = pkg.get("tags") or []
+    level = extras.get("politicalGeocodingLevelURI", "")
     fields: dict[str, Any] = {
         "title": pkg.get("title") or pkg.get("name"),
         "description": pkg.get("notes") or pkg.get("title") or pkg.get("name"),
-        "keywords": [t["name"] for t in pkg.get("tags") or [] if isinstance(t, dict) and t.get("name")],
+        "keywords": [t["name"] for t in tags if isinstance(t, dict) and t.get("name")],
         "themes": sorted({t.code for t in (vocab.theme(x) for x in themes if x) if t}),
         "license": pkg.get("license_id") if vocab.license(pkg.get("license_id") or "") else None,
         "contact": {"name": pkg.get("maintainer") or pkg.get("author"),
                     "email": contact_email, "url": contact_url}
         if (contact_email or contact_url) else None,
         "landing_page": pkg.get("url") or None,
-        "political_geocoding_level": vocab.geocoding_level(extras.get("politicalGeocodingLevelURI", "")),
+        "political_geocoding_level": vocab.geocoding_level(level),
         "political_geocoding_uri": _first_json_item(extras.get("politicalGeocodingURI")),
         "accrual_periodicity": vocab.frequency(extras.get("frequency", "")),
         "access_rights": vocab.access_right(extras.get("access_rights", "")),
         "spatial": extras.get("spatial_uri") or None,
         "temporal": {"start": extras.get("temporal_start") or None,
                      "end": extras.get("temporal_end") or None},
-        "issued": extras.get("issued") or pkg.get("metadata_created"),
-        "modified": extras.get("modified") or pkg.get("metadata_modified"),
+        "issued": _utc(extras.get("issued") or pkg.get("metadata_created")),
+        "modified": _utc(extras.get("modified") or pkg.get("metadata_modified")),
     }  # fmt: skip
     distributions = []
     for res in pkg.get("resources") or []:

@@ -78,8 +78,12 @@ async def _call(request: Request, name: str) -> JSONResponse:
     try:
         params = await _params(request)
         settings = request.app.state.settings
-        async with runtime_of(request).db.sessions() as session:
-            ctx = Context(session, principal, settings.public_base_url, settings.site_title)
+        db = runtime_of(request).db
+        async with db.sessions() as session:
+            ctx = Context(
+                session, principal, settings.public_base_url, settings.site_title,
+                db, request.app.state.storage,
+            )  # fmt: skip
             result = await action(ctx, params)
     except CkanError as exc:
         return _error(request, name, exc)
@@ -90,7 +94,8 @@ DESCRIPTION = (
     "CKAN-compatible read actions: package_search (q, fq, rows ≤ 1000, start, sort, "
     "facet.field, facet.limit, include_private), package_show, package_list, "
     "current_package_list_with_resources, organization_list, organization_show, group_list, "
-    "group_show, tag_list, license_list, status_show. Parameters as query string (GET) or JSON "
+    "group_show, tag_list, license_list, status_show, and datastore_search over uploaded "
+    "tables. Parameters as query string (GET) or JSON "
     "body (POST). Errors use CKAN's envelope and status codes, not problem+json."
 )
 RESPONSES: dict[int | str, dict[str, Any]] = {

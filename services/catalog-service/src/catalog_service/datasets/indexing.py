@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalog_service.datasets.models import Dataset, DatasetFacet
 from catalog_service.organizations.models import Organization
 from catalog_service.search.backends import search_backend
-from catalog_service.search.text import index_text
+from catalog_service.search.text import IndexText, index_text
 from catalog_service.vocab import vocabulary
 
 
@@ -28,9 +28,13 @@ async def reindex(session: AsyncSession, ds: Dataset, org: Organization) -> None
     rows = [{"dataset_id": ds.id, "facet": f, "value": v} for f, v in sorted(facet_values(ds, org))]
     if rows:
         await session.execute(insert(DatasetFacet), rows)
+    await search_backend(session).index(session, ds.id, document(ds, org))
+
+
+def document(ds: Dataset, org: Organization) -> IndexText:
+    """What full-text search sees of a dataset (theme labels in German and English)."""
     themes = vocabulary().themes
     extra = [org.title, ds.municipality]
     extra += [f"{themes[t].de} {themes[t].en}" for t in ds.themes if t in themes]
     extra += [f"{d.title} {d.format or ''}" for d in ds.distributions]
-    doc = index_text(ds.title, ds.description, ds.keywords, extra)
-    await search_backend(session).index(session, ds.id, doc)
+    return index_text(ds.title, ds.description, ds.keywords, extra)

@@ -55,7 +55,7 @@ def _offset(cursor: str | None) -> int:
         if not raw.startswith("o:"):
             raise ValueError(raw)
         offset = int(raw[2:])
-        if offset < 0:
+        if not 0 <= offset <= 10_000_000:
             raise ValueError(raw)
         return offset
     except ValueError as exc:

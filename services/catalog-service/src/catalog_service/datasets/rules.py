@@ -9,11 +9,12 @@ from typing import Any
 from catalog_service.vocab import vocabulary
 from servicekit.problems import FieldError
 
+_UMLAUTS: dict[str, str | int | None] = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
 _NON_NAME = re.compile(r"[^a-z0-9_\-]+")
 
 
 def slugify(text: str, max_length: int = 90) -> str:
-    text = text.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
+    text = text.lower().translate(str.maketrans(_UMLAUTS))
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = _NON_NAME.sub("-", text).strip("-")[:max_length].strip("-")
     return slug if len(slug) >= 2 else f"dataset-{slug}".strip("-")

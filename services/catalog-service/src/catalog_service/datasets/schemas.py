@@ -81,8 +81,8 @@ class DatasetFields(BaseModel):
 
 
 class DatasetIn(DatasetFields):
-    title: str = Field(min_length=1, max_length=500, examples=["Parkhausbelegung Musterstadt"])  # type: ignore[assignment]
-    description: str = Field(min_length=1, max_length=100_000)  # type: ignore[assignment]
+    title: str = Field(min_length=1, max_length=500, examples=["Parkhausbelegung Musterstadt"])
+    description: str = Field(min_length=1, max_length=100_000)
     organization: str = Field(min_length=1, max_length=100, description="Organisation id or name.")
     name: str | None = Field(
         default=None, pattern=NAME_PATTERN, description="URL name; derived from the title if empty",

@@ -84,6 +84,11 @@ async def _editable(session: AsyncSession, principal: Principal, id_or_name: str
 
 async def unique_name(session: AsyncSession, wanted: str, own_id: uuid.UUID | None = None) -> str:
     base = wanted[:90]
+    clash = await session.scalar(
+        select(Dataset.id).where(Dataset.name == base, Dataset.id != own_id)
+    )
+    if clash is None:  # the usual case, answered by the unique index
+        return base
     taken = set(
         await session.scalars(
             select(Dataset.name).where(Dataset.name.like(f"{base}%"), Dataset.id != own_id)

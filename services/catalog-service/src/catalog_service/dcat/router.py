@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,7 +16,6 @@ from sqlalchemy import and_, func, select
 from catalog_service.datasets import service as datasets
 from catalog_service.datasets.models import PUBLISHED, Dataset
 from catalog_service.dcat.rdf import (
-    DEFAULT_PROFILE,
     FORMATS,
     MEDIA_TYPES,
     catalog_graph,
@@ -95,12 +94,14 @@ async def _catalog(
         )
     async with db.sessions() as session:
         total = await session.scalar(select(func.count()).where(and_(*conds))) or 0
-        rows = list(
-            await session.scalars(
-                select(Dataset).where(and_(*conds)).order_by(Dataset.metadata_modified.desc(), Dataset.id)
-                .offset((number - 1) * PER_PAGE).limit(PER_PAGE)
-            )
-        )  # fmt: skip
+        stmt = (
+            select(Dataset)
+            .where(and_(*conds))
+            .order_by(Dataset.metadata_modified.desc(), Dataset.id)
+            .offset((number - 1) * PER_PAGE)
+            .limit(PER_PAGE)
+        )
+        rows = list(await session.scalars(stmt))
         orgs = await datasets.organizations_by_id(session, {d.organization_id for d in rows})
     last = max(1, math.ceil(total / PER_PAGE))
 
@@ -123,10 +124,11 @@ async def _catalog(
 
 
 async def _stream_turtle(
-    db: Database, base: str, title: str, conds: list, profile: str
+    db: Database, base: str, title: str, conds: list[Any], profile: str
 ) -> AsyncIterator[bytes]:
-    """The whole catalogue in batches: memory stays constant however large it is. Each batch
-    is a complete Turtle document; Turtle allows the repeated prefix declarations."""
+    """The whole catalogue in batches: memory stays constant however large it is. Batches are
+    written as N-Triples, which is valid Turtle, can be concatenated, and serialises several
+    times faster than pretty Turtle."""
     after = None
     while True:
         async with db.sessions() as session:
@@ -140,7 +142,7 @@ async def _stream_turtle(
         graph = catalog_graph(
             base, title, [(d, orgs[d.organization_id]) for d in rows], None, profile
         )
-        yield graph.serialize(format="turtle").encode()
+        yield graph.serialize(format="nt").encode()
         if len(rows) < STREAM_BATCH:
             return
         after = rows[-1].id
@@ -164,7 +166,7 @@ for _ext in ("ttl", "rdf", "jsonld"):
             db: Annotated[Database, Depends(get_db)],
             page: Annotated[str, Query(max_length=10)] = "1",
             modified_since: datetime | None = None,
-            profile: Profile = DEFAULT_PROFILE,
+            profile: Profile = "dcat_ap_de_2",
         ) -> Response:
             return await _catalog(request, db, ext, page, modified_since, profile)
 
@@ -184,7 +186,7 @@ async def get_catalog_negotiated(
     db: Annotated[Database, Depends(get_db)],
     page: Annotated[str, Query(max_length=10)] = "1",
     modified_since: datetime | None = None,
-    profile: Profile = DEFAULT_PROFILE,
+    profile: Profile = "dcat_ap_de_2",
 ) -> Response:
     return await _catalog(request, db, _negotiate(request), page, modified_since, profile)
 
@@ -203,7 +205,7 @@ async def get_dataset_rdf(
     request: Request,
     db: Annotated[Database, Depends(get_db)],
     principal: Annotated[Principal, Depends(get_principal)],
-    profile: Profile = DEFAULT_PROFILE,
+    profile: Profile = "dcat_ap_de_2",
 ) -> Response:
     id_or_name, _, ext = ref.rpartition(".")
     if not id_or_name or ext not in FORMATS:

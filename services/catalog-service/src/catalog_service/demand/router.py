@@ -66,7 +66,10 @@ async def list_data_requests(
         stmt = stmt.where(
             DataRequirement.personal.is_(False) | DataRequirement.municipality.in_(members)
         )
-    keys = [SortKey(DataRequirement.created_at, descending=True), SortKey(DataRequirement.id)]
+    keys = [
+        SortKey(DataRequirement.created_at.expression, descending=True, attribute="created_at"),
+        SortKey(DataRequirement.id.expression, attribute="id"),
+    ]
     async with db.sessions() as session:
         rows, cursor = await paginate(session, stmt, keys, page)
     return Page(

@@ -69,7 +69,9 @@ async def list_organizations(
     if municipality:
         stmt = stmt.where(Organization.municipality == municipality)
     async with db.sessions() as session:
-        rows, cursor = await paginate(session, stmt, [SortKey(Organization.name)], page)
+        rows, cursor = await paginate(
+            session, stmt, [SortKey(Organization.name.expression, attribute="name")], page
+        )
     return Page(items=await _out(db, rows), next_cursor=cursor)
 
 

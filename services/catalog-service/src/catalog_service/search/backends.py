@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import uuid
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Float, Select, Uuid, column, func, literal_column, select, table, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.selectable import Subquery
+from sqlalchemy.sql.selectable import CTE, Subquery
 
 from catalog_service.search.text import IndexText, fts5_query, fts5_rowid
 
 
 class SearchBackend(Protocol):
+    INDEX_SQL: str
+
+    @staticmethod
+    def params(dataset_id: uuid.UUID, doc: IndexText) -> dict[str, Any]:
+        """Bind parameters of INDEX_SQL (for bulk loads with executemany)."""
+
     async def index(self, session: AsyncSession, dataset_id: uuid.UUID, doc: IndexText) -> None:
         """Write (or replace) the dataset's entry, inside the caller's transaction."""
 
     async def remove(self, session: AsyncSession, dataset_id: uuid.UUID) -> None: ...
 
-    def matches(self, query: str) -> Subquery | None:
+    def matches(self, query: str) -> Subquery | CTE | None:
         """(dataset_id, rank) of the datasets matching `query`, higher rank = better;
         None when the query has no searchable words."""
 
@@ -44,21 +50,24 @@ class PostgresSearch:
     most, then keywords, then the description."""
 
     async def index(self, session: AsyncSession, dataset_id: uuid.UUID, doc: IndexText) -> None:
-        await session.execute(
-            text(
-                "INSERT INTO dataset_search (dataset_id, document) VALUES (:id,"
-                " setweight(to_tsvector('german', :title), 'A')"
-                " || setweight(to_tsvector('english', :title), 'A')"
-                " || setweight(to_tsvector('simple', :title), 'A')"
-                " || setweight(to_tsvector('german', :keywords), 'B')"
-                " || setweight(to_tsvector('simple', :keywords), 'B')"
-                " || setweight(to_tsvector('german', :body), 'C')"
-                " || setweight(to_tsvector('english', :body), 'D')"
-                " || setweight(to_tsvector('simple', :body), 'D'))"
-                " ON CONFLICT (dataset_id) DO UPDATE SET document = EXCLUDED.document"
-            ),
-            {"id": dataset_id, "title": doc.title, "keywords": doc.keywords, "body": doc.body},
-        )
+        await session.execute(text(self.INDEX_SQL), self.params(dataset_id, doc))
+
+    @staticmethod
+    def params(dataset_id: uuid.UUID, doc: IndexText) -> dict[str, Any]:
+        return {"id": dataset_id, "title": doc.title, "keywords": doc.keywords, "body": doc.body}
+
+    INDEX_SQL = (
+        "INSERT INTO dataset_search (dataset_id, document) VALUES (:id,"
+        " setweight(to_tsvector('german', :title), 'A')"
+        " || setweight(to_tsvector('english', :title), 'A')"
+        " || setweight(to_tsvector('simple', :title), 'A')"
+        " || setweight(to_tsvector('german', :keywords), 'B')"
+        " || setweight(to_tsvector('simple', :keywords), 'B')"
+        " || setweight(to_tsvector('german', :body), 'C')"
+        " || setweight(to_tsvector('english', :body), 'D')"
+        " || setweight(to_tsvector('simple', :body), 'D'))"
+        " ON CONFLICT (dataset_id) DO UPDATE SET document = EXCLUDED.document"
+    )
 
     async def remove(self, session: AsyncSession, dataset_id: uuid.UUID) -> None:
         await session.execute(
@@ -84,31 +93,35 @@ class SqliteSearch:
     """FTS5 with BM25 ranking; words become prefix terms after a crude suffix strip."""
 
     async def index(self, session: AsyncSession, dataset_id: uuid.UUID, doc: IndexText) -> None:
-        rowid = fts5_rowid(dataset_id)
-        await session.execute(text("DELETE FROM dataset_fts WHERE rowid = :r"), {"r": rowid})
-        await session.execute(
-            text(
-                "INSERT INTO dataset_fts (rowid, dataset_id, title, keywords, body)"
-                " VALUES (:r, :id, :title, :keywords, :body)"
-            ),
-            {
-                "r": rowid,
-                "id": dataset_id.hex,
-                "title": doc.title,
-                "keywords": doc.keywords,
-                "body": doc.body,
-            },
-        )
+        params = self.params(dataset_id, doc)
+        await session.execute(text("DELETE FROM dataset_fts WHERE rowid = :r"), params)
+        await session.execute(text(self.INDEX_SQL), params)
+
+    INDEX_SQL = (
+        "INSERT INTO dataset_fts (rowid, dataset_id, title, keywords, body)"
+        " VALUES (:r, :id, :title, :keywords, :body)"
+    )
+
+    @staticmethod
+    def params(dataset_id: uuid.UUID, doc: IndexText) -> dict[str, Any]:
+        return {
+            "r": fts5_rowid(dataset_id),
+            "id": dataset_id.hex,
+            "title": doc.title,
+            "keywords": doc.keywords,
+            "body": doc.body,
+        }
 
     async def remove(self, session: AsyncSession, dataset_id: uuid.UUID) -> None:
         await session.execute(
             text("DELETE FROM dataset_fts WHERE rowid = :r"), {"r": fts5_rowid(dataset_id)}
         )
 
-    def matches(self, query: str) -> Subquery | None:
+    def matches(self, query: str) -> Subquery | CTE | None:
         expression = fts5_query(query)
         if expression is None:
             return None
+        # MATERIALIZED: otherwise SQLite probes the FTS table once per joined dataset row.
         stmt = (
             text(
                 "SELECT dataset_id, -bm25(dataset_fts, 0.0, 10.0, 5.0, 1.0) AS rank"
@@ -117,7 +130,7 @@ class SqliteSearch:
             .bindparams(q=expression)
             .columns(column("dataset_id", Uuid), column("rank", Float))
         )
-        return stmt.subquery("matches")
+        return stmt.cte("matches").prefix_with("MATERIALIZED")
 
 
 def backend_for(dialect: str) -> SearchBackend:

@@ -134,16 +134,21 @@ async def search(session: AsyncSession, query: SearchQuery) -> SearchResult:
     if query.limit > 0 and count > query.offset:
         page_stmt = page_stmt.order_by(*_order(query, rank)).offset(query.offset)
         datasets = list((await session.scalars(page_stmt.limit(query.limit))).all())
-    facets: dict[str, list[tuple[str, int]]] = {}
-    for facet in query.facet_fields:
+    facets: dict[str, list[tuple[str, int]]] = {f: [] for f in query.facet_fields}
+    if query.facet_fields:
+        # one grouped query for all facets (the match runs once), top values picked here
         n = func.count().label("n")
         rows = await session.execute(
-            select(DatasetFacet.value, n)
-            .where(DatasetFacet.facet == facet, DatasetFacet.dataset_id.in_(ids_stmt))
-            .group_by(DatasetFacet.value)
+            select(DatasetFacet.facet, DatasetFacet.value, n)
+            .where(
+                DatasetFacet.facet.in_(query.facet_fields), DatasetFacet.dataset_id.in_(ids_stmt)
+            )
+            .group_by(DatasetFacet.facet, DatasetFacet.value)
             .having(func.count() >= query.facet_mincount)
-            .order_by(n.desc(), DatasetFacet.value)
-            .limit(query.facet_limit)
         )
-        facets[facet] = [(value, count) for value, count in rows.all()]
+        for facet, value, count_ in rows.all():
+            facets[facet].append((value, count_))
+        for values in facets.values():
+            values.sort(key=lambda item: (-item[1], item[0]))
+            del values[query.facet_limit :]
     return SearchResult(count=count, datasets=datasets, facets=facets)

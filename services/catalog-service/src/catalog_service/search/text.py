@@ -6,6 +6,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
+_FOLD: dict[str, str | int | None] = {"ä": "a", "ö": "o", "ü": "u", "ß": "ss"}
 _WORD = re.compile(r"[\w][\w\-]*", re.UNICODE)
 # Common German and English inflection endings, longest first. FTS5 has no German stemmer,
 # so a query word loses one of these and becomes a prefix query ("Parkplätze" → "parkplatz*").
@@ -29,7 +30,7 @@ def fts5_rowid(dataset_id: uuid.UUID) -> int:
 
 
 def _fold(word: str) -> str:
-    return word.lower().translate(str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"}))
+    return word.lower().translate(str.maketrans(_FOLD))
 
 
 def crude_stem(word: str) -> str:

@@ -74,6 +74,8 @@ class Vocabulary:
                 return file_type
             if any(m.split(";")[0] == lowered for m in file_type.media_types):
                 return file_type
+        if "/" in lowered:  # application/json, application/xml: the subtype is the code
+            return self.file_types.get(lowered.rsplit("/", 1)[1].removeprefix("x-").upper())
         return None
 
     def frequency(self, value: str) -> str | None:

@@ -1,0 +1,295 @@
+"""Harvest runs: read a source, create/update/withdraw local read-only copies. Records are
+written a page at a time, each in its own savepoint, so one broken record never stops a run
+and never leaves anything half-written."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+import httpx
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalog_service.datasets import service as datasets
+from catalog_service.datasets.models import PUBLISHED, WITHDRAWN, Dataset
+from catalog_service.datasets.rules import dataset_columns, distribution_columns, slugify
+from catalog_service.datasets.schemas import DatasetPatch, DistributionIn
+from catalog_service.harvest.models import HarvestRun, HarvestSource
+from catalog_service.harvest.schemas import HarvestSourceIn, record_error
+from catalog_service.harvest.sources import (
+    Record,
+    SourceError,
+    ckan_names,
+    ckan_records,
+    dcat_records,
+)
+from catalog_service.organizations import service as organizations
+from catalog_service.organizations.models import Organization
+from servicekit.db import Database, utcnow
+from servicekit.identity import Principal, Role
+from servicekit.problems import Conflict, NotFound
+
+log = logging.getLogger("catalog_service.harvest")
+BATCH = 100
+
+
+async def create_source(db: Database, principal: Principal, body: HarvestSourceIn) -> HarvestSource:
+    async with db.transaction() as session:
+        org = await organizations.find(session, body.organization)
+        principal.require_role(org.municipality, Role.ADMIN)
+        source = HarvestSource(
+            municipality=org.municipality, organization_id=org.id, title=body.title,
+            url=body.url.rstrip("/") if body.kind == "ckan" else body.url, kind=body.kind,
+            schedule_minutes=body.schedule_minutes,
+        )  # fmt: skip
+        session.add(source)
+        await session.flush()
+        return source
+
+
+async def find_source(
+    session: AsyncSession, principal: Principal, source_id: uuid.UUID
+) -> HarvestSource:
+    source = await session.get(HarvestSource, source_id)
+    if source is None or not principal.can_see_internal(source.municipality):
+        raise NotFound(f"No harvest source '{source_id}'.")
+    return source
+
+
+class _Problem(Exception):
+    pass
+
+
+def _columns(record: Record) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    fields = dict(record.fields or {})
+    try:
+        parsed = DatasetPatch.model_validate(fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise _Problem(f"{'.'.join(str(x) for x in first['loc'])}: {first['msg']}") from exc
+    columns, errors = dataset_columns(parsed.model_dump(), prefix="record")
+    if not columns.get("title") or not columns.get("description"):
+        raise _Problem("a dataset needs a title and a description")
+    dists = []
+    for i, raw in enumerate(record.distributions):
+        raw = dict(raw)
+        origin_id = raw.pop("origin_id", None)
+        try:
+            dist = DistributionIn.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise _Problem(f"distribution {i + 1}: {first['loc'][-1]}: {first['msg']}") from exc
+        dist_columns, dist_errors = distribution_columns(
+            dist.model_dump(), prefix=f"record.distributions.{i}"
+        )
+        errors += dist_errors
+        dists.append({**dist_columns, "origin_id": origin_id})
+    if errors:
+        raise _Problem(
+            "; ".join(f"{e.field.removeprefix('record.')}: {e.message}" for e in errors[:3])
+        )
+    return columns, dists
+
+
+def _fingerprint(columns: dict[str, Any], dists: list[dict[str, Any]]) -> str:
+    raw = json.dumps([columns, dists], sort_keys=True, default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+async def _apply(
+    session: AsyncSession,
+    source: HarvestSource,
+    org: Organization,
+    record: Record,
+    prepared: tuple[dict[str, Any], list[dict[str, Any]]],
+) -> str:
+    """Writes one valid record; returns created, updated or unchanged."""
+    columns, dists = prepared
+    fingerprint = _fingerprint(columns, dists)
+    extras = {"origin_hash": fingerprint, "origin_name": record.origin_name}
+    origin_url = (
+        record.origin_id
+        if source.kind == "dcat"
+        else f"{source.url}/dataset/{record.origin_name or record.origin_id}"
+    )
+    ds = await session.scalar(
+        select(Dataset).where(
+            Dataset.harvest_source_id == source.id, Dataset.origin_id == record.origin_id
+        )
+    )
+    if ds is None:
+        await datasets.insert_dataset(
+            session, org, columns, dists,
+            name=slugify(record.origin_name or columns["title"]), status=PUBLISHED,
+            harvest_source_id=source.id, origin_id=record.origin_id, origin_url=origin_url,
+            extras=extras,
+        )  # fmt: skip
+        return "created"
+    if ds.extras.get("origin_hash") == fingerprint and ds.status == PUBLISHED:
+        return "unchanged"
+    for key, value in columns.items():
+        setattr(ds, key, value)
+    ds.extras = extras
+    ds.origin_url = origin_url
+    for old in list(ds.distributions):
+        ds.distributions.remove(old)
+    for dist in dists:
+        datasets.new_distribution(ds, dist)
+    previous, ds.status = ds.status, PUBLISHED
+    await datasets.after_change(session, ds, org, previous)
+    return "updated"
+
+
+async def _write(
+    db: Database, source: HarvestSource, valid: list[tuple[Record, Any]]
+) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    """Writes valid records in one transaction; if the database refuses one, the batch is
+    rolled back and written record by record so only the culprit is lost."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    try:
+        async with db.transaction() as session:
+            org = await session.get(Organization, source.organization_id)
+            assert org is not None
+            for record, prepared in valid:
+                counts[await _apply(session, source, org, record, prepared)] += 1
+        return counts, []
+    except Exception:
+        if len(valid) == 1:
+            raise
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    errors = []
+    for item in valid:
+        try:
+            single, _ = await _write(db, source, [item])
+        except Exception as exc:  # one broken record never stops the run
+            log.exception("harvest record failed", extra={"record": item[0].origin_id})
+            errors.append(record_error(item[0].origin_id, f"{type(exc).__name__}: {exc}"))
+            continue
+        for key, n in single.items():
+            counts[key] += n
+    return counts, errors
+
+
+async def _withdraw_missing(
+    db: Database, source: HarvestSource, run: HarvestRun, keep: set[str], by_name: bool
+) -> None:
+    async with db.transaction() as session:
+        org = await session.get(Organization, source.organization_id)
+        assert org is not None
+        rows = await session.scalars(
+            select(Dataset).where(
+                Dataset.harvest_source_id == source.id, Dataset.status == PUBLISHED
+            )
+        )
+        for ds in rows:
+            key = ds.extras.get("origin_name") if by_name else ds.origin_id
+            if key not in keep:
+                ds.status = WITHDRAWN
+                await datasets.after_change(session, ds, org, PUBLISHED)
+                run.withdrawn += 1
+
+
+async def _batches(records: AsyncIterator[Record]) -> AsyncIterator[list[Record]]:
+    batch: list[Record] = []
+    async for record in records:
+        batch.append(record)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+async def run_harvest(
+    db: Database, source_id: uuid.UUID, *, timeout: float, full: bool = False,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> HarvestRun:  # fmt: skip
+    async with db.transaction() as session:
+        source = await session.get(HarvestSource, source_id)
+        if source is None:
+            raise NotFound(f"No harvest source '{source_id}'.")
+        running = await session.scalar(
+            select(HarvestRun.id).where(
+                HarvestRun.source_id == source_id, HarvestRun.status == "running"
+            )
+        )
+        if running is not None:
+            raise Conflict(
+                "This source is being harvested right now.", extra={"run_id": str(running)}
+            )
+        run = HarvestRun(id=uuid.uuid4(), source_id=source_id, status="running", errors=[])
+        session.add(run)
+        since = None if full else source.last_harvested_modified
+    errors: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    newest: datetime | None = since
+    try:
+        async with httpx.AsyncClient(
+            timeout=timeout, transport=transport, follow_redirects=True
+        ) as client:
+            records = (
+                ckan_records(client, source.url, since)
+                if source.kind == "ckan"
+                else dcat_records(client, source.url, since)
+            )
+            async for batch in _batches(records):
+                valid = []
+                for record in batch:
+                    seen.add(record.origin_id)
+                    if record.error:
+                        errors.append(record_error(record.origin_id, record.error))
+                        continue
+                    try:
+                        valid.append((record, _columns(record)))
+                    except _Problem as exc:
+                        errors.append(record_error(record.origin_id, str(exc)))
+                        continue
+                    if record.modified and (newest is None or record.modified > newest):
+                        newest = record.modified
+                counts, write_errors = await _write(db, source, valid)
+                errors += write_errors
+                for key, n in counts.items():
+                    setattr(run, key, getattr(run, key) + n)
+            if source.kind == "ckan" and not full and since is not None:
+                await _withdraw_missing(db, source, run, await ckan_names(client, source.url), True)
+            elif since is None:
+                await _withdraw_missing(db, source, run, seen, False)
+        run.status, run.message = "finished", None
+    except SourceError as exc:
+        run.status, run.message = "failed", str(exc)
+    except Exception as exc:
+        log.exception("harvest run failed")
+        run.status, run.message = "failed", f"{type(exc).__name__}: {exc}"[:1000]
+    async with db.transaction() as session:
+        stored = await session.get(HarvestRun, run.id)
+        source_row = await session.get(HarvestSource, source_id)
+        assert stored is not None and source_row is not None
+        for key in ("status", "message", "created", "updated", "unchanged", "withdrawn"):
+            setattr(stored, key, getattr(run, key))
+        stored.errors = errors
+        stored.finished_at = utcnow()
+        source_row.last_run_at = stored.finished_at
+        if run.status == "finished" or source.kind == "ckan":  # CKAN pages come oldest first
+            source_row.last_harvested_modified = newest
+        return stored
+
+
+async def due_sources(db: Database) -> list[uuid.UUID]:
+    now = utcnow()
+    async with db.sessions() as session:
+        rows = await session.execute(
+            select(
+                HarvestSource.id, HarvestSource.schedule_minutes, HarvestSource.last_run_at
+            ).where(HarvestSource.schedule_minutes.is_not(None))
+        )
+        return [
+            sid for sid, minutes, last in rows.all()
+            if minutes and (last is None or (now - last).total_seconds() >= minutes * 60)
+        ]  # fmt: skip

@@ -38,8 +38,8 @@ class Settings(ServiceSettings):
     participation_url: str = Field(
         default="http://127.0.0.1:8003", validation_alias="GATEWAY_PARTICIPATION_URL"
     )
-    # `errors`: only what the gateway answered >= 400 or refused (the services log every
-    # request with the same X-Request-ID); `all` costs about 13 % of the proxy's CPU.
+    # `errors`: only what the gateway answered >= 400 or refused, like the services by default
+    # (SMARTGOV_ACCESS_LOG); `all` costs about 13 % of the proxy's CPU.
     access_log: Literal["all", "errors", "off"] = Field(
         default="errors", validation_alias="GATEWAY_ACCESS_LOG"
     )

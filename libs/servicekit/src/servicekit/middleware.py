@@ -50,6 +50,7 @@ class RequestContextMiddleware:
         # "errors": only answers >= 400 and slow ones; "all": every request. Formatting a JSON
         # line costs more than the rest of the middleware together, and metrics count the rest.
         self.log_all = access_log == "all"
+        self.log_none = access_log == "off"
         self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -95,7 +96,9 @@ class RequestContextMiddleware:
             counter, histogram = self._metrics(method, route, status)
             counter.inc()
             histogram.observe(elapsed)
-            if (self.log_all or status >= 400 or elapsed > SLOW_SECONDS) and route not in (
+            if (
+                not self.log_none and (self.log_all or status >= 400 or elapsed > SLOW_SECONDS)
+            ) and route not in (
                 "/healthz",
                 "/readyz",
                 "/metrics",

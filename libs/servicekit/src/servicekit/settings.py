@@ -27,7 +27,7 @@ class ServiceSettings(BaseSettings):
     nats_url: str = "nats://127.0.0.1:4222"
     log_level: str = "INFO"
     log_json: bool = True
-    access_log: Literal["errors", "all"] = "errors"
+    access_log: Literal["all", "errors", "off"] = "errors"
     max_body_bytes: int = Field(default=1_048_576, ge=1)
     internal_token_public_key: SecretStr | None = None
     internal_token_public_key_file: Path | None = None

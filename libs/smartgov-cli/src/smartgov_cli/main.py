@@ -107,7 +107,9 @@ def cmd_openapi(args: argparse.Namespace) -> int:
         for name, diff in differences.items():
             print(f"{name} differs from the code:\n{diff[:4000]}", file=sys.stderr)
         if differences:
-            print("The API contract changed: run `make openapi` and commit openapi/.", file=sys.stderr)
+            print(
+                "The API contract changed: run `make openapi` and commit openapi/.", file=sys.stderr
+            )
             return 1
         print(f"{directory}: up to date")
         return 0

@@ -34,8 +34,9 @@ def _app(module: str) -> Any:
     return main.create_app(settings)
 
 
-def _environment(scratch: Path) -> dict[str, str]:
-    env = {
+def _environment(scratch: Path) -> dict[str, str | None]:
+    """The variables that shape the documents: fixed, so the export is the same everywhere."""
+    env: dict[str, str | None] = {
         f"{prefix}_DATABASE_URL": f"sqlite+aiosqlite:///{scratch / prefix.lower()}.db"
         for prefix in ("USECASE", "CATALOG", "PARTICIPATION", "GATEWAY")
     }
@@ -44,28 +45,33 @@ def _environment(scratch: Path) -> dict[str, str]:
             "GATEWAY_USECASE_URL": _PLACEHOLDER_URL,
             "GATEWAY_CATALOG_URL": _PLACEHOLDER_URL,
             "GATEWAY_PARTICIPATION_URL": _PLACEHOLDER_URL,
-            "GATEWAY_OIDC_ISSUER": "",
-            "GATEWAY_ROUTES_FILE": "",
+            "GATEWAY_OIDC_ISSUER": None,
+            "GATEWAY_ROUTES_FILE": None,
             "SMARTGOV_LOG_LEVEL": "WARNING",
         }
     )
     return env
 
 
+def _set(values: dict[str, str | None]) -> None:
+    for key, value in values.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 def documents() -> dict[str, dict[str, Any]]:
     """Every committed document by file stem: the services', the gateway's, the merged."""
     with tempfile.TemporaryDirectory() as scratch:
-        saved = {k: os.environ.get(k) for k in _environment(Path(scratch))}
-        os.environ.update(_environment(Path(scratch)))
+        wanted = _environment(Path(scratch))
+        saved = {k: os.environ.get(k) for k in wanted}
+        _set(wanted)
         try:
             specs = {name: _app(MODULES[name]).openapi() for name in SERVICES}
             gateway_app = _app("gateway")
         finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+            _set(saved)
     spec: MergedSpec = gateway_app.state.spec
     merged = merge(
         spec.own(),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -158,6 +159,7 @@ _FORMAT_EXAMPLES = {
     "uri": "https://musterstadt.example/data",
     "email": "kontakt@musterstadt.example",
 }
+_HEX64 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 _TYPE_EXAMPLES: dict[str, Any] = {
     "string": "string",
     "integer": 1,
@@ -186,7 +188,9 @@ def example_of(schema: Any, components: dict[str, Any], depth: int = 0) -> Any:
     for key in ("anyOf", "oneOf", "allOf"):
         options = [o for o in schema.get(key) or [] if o.get("type") != "null"]
         if options:
-            return example_of(options[0], components, depth + 1)
+            value = example_of(options[0], components, depth + 1)
+            if value is not None or key != "allOf":
+                return value
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "null")
@@ -200,6 +204,9 @@ def example_of(schema: Any, components: dict[str, Any], depth: int = 0) -> Any:
         return [] if item is None else [item]
     if kind == "string" and schema.get("format") in _FORMAT_EXAMPLES:
         return _FORMAT_EXAMPLES[schema["format"]]
+    if kind == "string" and "pattern" in schema:
+        candidates = [*_FORMAT_EXAMPLES.values(), _HEX64]
+        return next((c for c in candidates if re.search(schema["pattern"], c)), None)
     return _TYPE_EXAMPLES.get(str(kind))
 
 

@@ -19,7 +19,10 @@ SOURCES = [ROOT / "gateway" / "src", *(ROOT / "services").glob("*/src")]
 SUBJECT = re.compile(r"""["']((?:platform|usecase|catalog|participation)\.[a-z_]+\.[a-z_]+)["']""")
 # Subjects built from an action argument: usecase/usecases/events.py.
 BUILT = {
-    "use_case_event": (re.compile(r"use_case_event\(\s*\w+,\s*\w+,\s*\"(\w+)\""), "usecase.usecase"),
+    "use_case_event": (
+        re.compile(r"use_case_event\(\s*\w+,\s*\w+,\s*\"(\w+)\""),
+        "usecase.usecase",
+    ),
     "data_requirement_event": (
         re.compile(r"data_requirement_event\(\s*\w+,\s*\w+,\s*\w+,\s*\"(\w+)\""),
         "usecase.data_requirement",

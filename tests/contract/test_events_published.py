@@ -170,7 +170,11 @@ async def test_published_events_match_the_asyncapi_schemas(
         catalog_events = await stream_events(
             private_nats_server.url,
             ["CATALOG"],
-            {"catalog.dataset.published", "catalog.dataset.withdrawn", "catalog.distribution.added"},
+            {
+                "catalog.dataset.published",
+                "catalog.dataset.withdrawn",
+                "catalog.distribution.added",
+            },
         )
     for event in usecase_events + catalog_events:
         subject = event["type"][len("de.smartgov.") : -len(".v1")]

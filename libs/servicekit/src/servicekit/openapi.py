@@ -140,9 +140,9 @@ def _refine_operation(method: str, operation: dict[str, Any], concurrency: bool)
         for status, response in responses.items():
             if status.startswith("2") and status != "204" and "content" in response:
                 response.setdefault("headers", {}).setdefault("ETag", copy.deepcopy(ETAG_HEADER))
-    for status in EVERY_OPERATION_ERRORS:
+    for code in EVERY_OPERATION_ERRORS:
         headers = {"Retry-After": copy.deepcopy(RETRY_AFTER)}
-        responses.setdefault(str(status), _problem(HTTPStatus(status).phrase, headers))
+        responses.setdefault(str(code), _problem(HTTPStatus(code).phrase, headers))
     if method in WRITE_METHODS:
         responses.setdefault("401", _problem("Unauthorized"))
     if "security" not in operation:

@@ -115,6 +115,8 @@ async def stream_events(nats_url: str, streams: list[str], wanted: set[str]) -> 
                     info = await js.stream_info(stream)
                 except NotFoundError:
                     continue
+                if not info.state.messages:
+                    continue
                 for seq in range(info.state.first_seq, info.state.last_seq + 1):
                     events.append(json.loads((await js.get_msg(stream, seq)).data))
             if wanted <= {e["type"][len("de.smartgov.") : -len(".v1")] for e in events}:

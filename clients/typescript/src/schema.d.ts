@@ -4163,7 +4163,7 @@ export interface components {
          *       "ends_at": "2026-05-04T09:30:00Z",
          *       "kind": "problem_collection",
          *       "starts_at": "2026-05-04T09:30:00Z",
-         *       "support_budget": 1,
+         *       "support_budget": 2,
          *       "supports_enabled": false,
          *       "title": "string"
          *     }
@@ -4274,6 +4274,7 @@ export interface components {
          *       "coordinates": [
          *         [
          *           [
+         *             1.5,
          *             1.5
          *           ]
          *         ]

@@ -201,7 +201,12 @@ def example_of(schema: Any, components: dict[str, Any], depth: int = 0) -> Any:
         }
     if kind == "array":
         item = example_of(schema.get("items"), components, depth + 1)
-        return [] if item is None else [item]
+        return [] if item is None else [item] * max(1, int(schema.get("minItems", 1)))
+    if kind in ("integer", "number"):
+        low = schema.get("minimum", schema.get("exclusiveMinimum"))
+        value = _TYPE_EXAMPLES[kind] if low is None else low + (kind == "integer")
+        high = schema.get("maximum")
+        return value if high is None else min(value, high)
     if kind == "string" and schema.get("format") in _FORMAT_EXAMPLES:
         return _FORMAT_EXAMPLES[schema["format"]]
     if kind == "string" and "pattern" in schema:

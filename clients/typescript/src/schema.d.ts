@@ -6339,7 +6339,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        error: {
+                            __type?: string;
+                            message?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        help?: string;
+                        /** @constant */
+                        success: false;
+                    };
                 };
             };
             /** @description Authorization Error (CKAN envelope) */
@@ -6348,7 +6358,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        error: {
+                            __type?: string;
+                            message?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        help?: string;
+                        /** @constant */
+                        success: false;
+                    };
                 };
             };
             /** @description Not Found Error (CKAN envelope) */
@@ -6357,7 +6377,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        error: {
+                            __type?: string;
+                            message?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        help?: string;
+                        /** @constant */
+                        success: false;
+                    };
                 };
             };
             /** @description Validation Error (CKAN envelope) */
@@ -6366,7 +6396,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        error: {
+                            __type?: string;
+                            message?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        help?: string;
+                        /** @constant */
+                        success: false;
+                    };
                 };
             };
             /** @description Validation Error */
@@ -6446,7 +6486,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        error: {
+                            __type?: string;
+                            message?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        help?: string;
+                        /** @constant */
+                        success: false;
+                    };
                 };
             };
             /** @description Unauthorized */
@@ -6464,7 +6514,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        error: {
+                            __type?: string;
+                            message?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        help?: string;
+                        /** @constant */
+                        success: false;
+                    };
                 };
             };
             /** @description Not Found Error (CKAN envelope) */
@@ -6473,7 +6533,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        error: {
+                            __type?: string;
+                            message?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        help?: string;
+                        /** @constant */
+                        success: false;
+                    };
                 };
             };
             /** @description Validation Error (CKAN envelope) */
@@ -6482,7 +6552,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        error: {
+                            __type?: string;
+                            message?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        help?: string;
+                        /** @constant */
+                        success: false;
+                    };
                 };
             };
             /** @description Validation Error */
@@ -6556,7 +6636,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        error: {
+                            __type?: string;
+                            message?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        help?: string;
+                        /** @constant */
+                        success: false;
+                    };
                 };
             };
             /** @description Authorization Error (CKAN envelope) */
@@ -6565,7 +6655,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        error: {
+                            __type?: string;
+                            message?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        help?: string;
+                        /** @constant */
+                        success: false;
+                    };
                 };
             };
             /** @description Not Found Error (CKAN envelope) */
@@ -6574,7 +6674,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        error: {
+                            __type?: string;
+                            message?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        help?: string;
+                        /** @constant */
+                        success: false;
+                    };
                 };
             };
             /** @description Validation Error (CKAN envelope) */
@@ -6583,7 +6693,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        error: {
+                            __type?: string;
+                            message?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        help?: string;
+                        /** @constant */
+                        success: false;
+                    };
                 };
             };
             /** @description Validation Error */
@@ -6663,7 +6783,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        error: {
+                            __type?: string;
+                            message?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        help?: string;
+                        /** @constant */
+                        success: false;
+                    };
                 };
             };
             /** @description Unauthorized */
@@ -6681,7 +6811,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        error: {
+                            __type?: string;
+                            message?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        help?: string;
+                        /** @constant */
+                        success: false;
+                    };
                 };
             };
             /** @description Not Found Error (CKAN envelope) */
@@ -6690,7 +6830,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        error: {
+                            __type?: string;
+                            message?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        help?: string;
+                        /** @constant */
+                        success: false;
+                    };
                 };
             };
             /** @description Validation Error (CKAN envelope) */
@@ -6699,7 +6849,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        error: {
+                            __type?: string;
+                            message?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        help?: string;
+                        /** @constant */
+                        success: false;
+                    };
                 };
             };
             /** @description Validation Error */

@@ -93,3 +93,24 @@ def test_refine_is_idempotent_and_keeps_what_a_router_declared() -> None:
     assert openapi.refine(document) == document
     declared = {"paths": {"/x": {"get": {"security": [{"bearerAuth": []}], "responses": {}}}}}
     assert openapi.refine(declared)["paths"]["/x"]["get"]["security"] == [{"bearerAuth": []}]
+
+
+def test_an_error_body_of_another_standard_is_kept() -> None:
+    envelope = {"type": "object", "properties": {"success": {"const": False}}}
+    declared = {
+        "paths": {
+            "/ckan": {
+                "get": {
+                    "responses": {
+                        "404": {
+                            "description": "CKAN envelope",
+                            "content": {"application/json": {"schema": envelope}},
+                        }
+                    }
+                }
+            }
+        }
+    }
+    refined = openapi.refine(declared)["paths"]["/ckan"]["get"]["responses"]
+    assert refined["404"]["content"] == {"application/json": {"schema": envelope}}
+    assert PROBLEM_JSON in refined["429"]["content"]

@@ -117,10 +117,24 @@ def _header_param(operation: dict[str, Any], name: str) -> dict[str, Any] | None
     return None
 
 
-def _refine_operation(method: str, operation: dict[str, Any], concurrency: bool) -> None:
+def _ref_name(media: dict[str, Any]) -> str:
+    return str((media.get("schema") or {}).get("$ref", "")).rsplit("/", 1)[-1]
+
+
+def _refine_operation(
+    method: str, operation: dict[str, Any], concurrency: bool, problem_names: set[str]
+) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
     for status, response in list(responses.items()):
-        if _is_error(status) and "$ref" not in response:
+        # An error body another standard defines (CKAN's envelope) is declared with its own
+        # content; everything else is problem+json.
+        foreign = any(
+            media != PROBLEM_JSON
+            and content.get("schema")
+            and _ref_name(content) not in problem_names
+            for media, content in (response.get("content") or {}).items()
+        )
+        if _is_error(status) and "$ref" not in response and not foreign:
             responses[status] = _problem(
                 response.get("description") or HTTPStatus(int(status)).phrase,
                 response.get("headers"),
@@ -236,7 +250,9 @@ def refine(document: dict[str, Any]) -> dict[str, Any]:
     document = copy.deepcopy(document)
     components = document.setdefault("components", {})
     schemas: dict[str, Any] = components.setdefault("schemas", {})
-    for name in [n for n, v in schemas.items() if v.get("description") == Problem.__doc__]:
+    kit_problems = [n for n, v in schemas.items() if v.get("description") == Problem.__doc__]
+    problem_names = {"Problem", "HTTPValidationError", *kit_problems}
+    for name in kit_problems:
         del schemas[name]  # FastAPI's rendering of the kit's Problem, possibly name-mangled
     schemas.update(_problem_schemas())
     components.setdefault("securitySchemes", {}).update(copy.deepcopy(SECURITY_SCHEMES))
@@ -244,7 +260,7 @@ def refine(document: dict[str, Any]) -> dict[str, Any]:
         operations = {m: item[m] for m in METHODS if isinstance(item.get(m), dict)}
         concurrency = any(_header_param(op, "If-Match") for op in operations.values())
         for method, operation in operations.items():
-            _refine_operation(method, operation, concurrency)
+            _refine_operation(method, operation, concurrency, problem_names)
     _drop_unused_validation_schemas(document, schemas)
     _add_examples(schemas)
     return document

@@ -32,6 +32,10 @@ def sample_app() -> FastAPI:
     async def get(thing_id: str) -> ThingOut:
         raise NotImplementedError
 
+    @router.get("/mine/all", operation_id="listMyThings", responses=problem_responses(401))
+    async def mine() -> list[ThingOut]:
+        raise NotImplementedError
+
     @router.patch("/{thing_id}", operation_id="updateThing")
     async def update(
         thing_id: str, body: ThingIn, if_match: Annotated[str | None, Header()] = None
@@ -77,6 +81,7 @@ def test_idempotency_concurrency_and_security() -> None:
     read = op(document, "/things/{thing_id}", "get")
     assert "ETag" in read["responses"]["200"]["headers"]
     assert {} in read["security"]
+    assert {} not in op(document, "/things/mine/all", "get")["security"]
     assert set(document["components"]["securitySchemes"]) == set(openapi.SECURITY_SCHEMES)
 
 

@@ -47,7 +47,8 @@ SECURITY_SCHEMES: dict[str, Any] = {
     },
 }
 AUTHENTICATED: list[dict[str, list[str]]] = [{name: []} for name in SECURITY_SCHEMES]
-# Reads are open to anonymous callers at the edge; signing in may show more (drafts, internal).
+# Reads are open to anonymous callers at the edge unless they declare 401; signing in may
+# show more (drafts, internal records).
 OPTIONALLY_AUTHENTICATED: list[dict[str, list[str]]] = [{}, *AUTHENTICATED]
 
 IDEMPOTENCY_KEY: dict[str, Any] = {
@@ -157,10 +158,11 @@ def _refine_operation(
     for code in EVERY_OPERATION_ERRORS:
         headers = {"Retry-After": copy.deepcopy(RETRY_AFTER)}
         responses.setdefault(str(code), _problem(HTTPStatus(code).phrase, headers))
+    # A read that declares 401 itself cannot be called anonymously.
+    secure = method in WRITE_METHODS or "401" in responses
     if method in WRITE_METHODS:
         responses.setdefault("401", _problem("Unauthorized"))
     if "security" not in operation:
-        secure = method in WRITE_METHODS
         operation["security"] = copy.deepcopy(AUTHENTICATED if secure else OPTIONALLY_AUTHENTICATED)
 
 

@@ -1,5 +1,6 @@
 """Events the services really publish, read back from a private NATS JetStream, validate
-against their schemas in docs/asyncapi.yaml."""
+against their schemas in docs/asyncapi.yaml (gateway, usecase and catalog events; the
+participation events are covered by the static check in test_asyncapi.py only)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,12 @@ from catalog_service import database as catalog_db
 from catalog_service import demo as catalog_demo
 from catalog_service.main import create_app as create_catalog
 from catalog_service.settings import Settings as CatalogSettings
+from gateway.main import create_app as create_gateway
+from gateway.settings import Settings as GatewaySettings
 from servicekit.db import Database
 from servicekit.testing.apps import migrate, service_client
 from servicekit.testing.nats import NatsServer
+from smartgov_cli.devtokens import dev_token
 from usecase_service import database as usecase_db
 from usecase_service import demo
 from usecase_service.main import create_app as create_usecase
@@ -182,3 +186,45 @@ async def test_published_events_match_the_asyncapi_schemas(
         subject = event["type"][len("de.smartgov.") : -len(".v1")]
         assert subject in schemas, f"{subject} is not in docs/asyncapi.yaml"
         jsonschema.validate(event, schemas[subject])
+
+
+async def test_gateway_events_match_the_asyncapi_schemas(
+    private_nats_server: NatsServer, fresh_database_url: str, internal_keypair
+) -> None:
+    database_url = fresh_database_url
+    secret = "contract-test-dev-secret-at-least-32-bytes"
+    await asyncio.to_thread(migrate, "gateway:migrations", database_url)
+    settings = GatewaySettings(
+        database_url=database_url,
+        nats_url=private_nats_server.url,
+        internal_token_private_key=internal_keypair[0],
+        dev_auth=True,
+        dev_auth_secret=secret,
+        relay_poll_seconds=0.05,
+    )
+    admin = {"Authorization": f"Bearer {dev_token(secret, role='platform_admin')}"}
+    async with service_client(create_gateway(settings)) as client:
+        created = await client.post(
+            "/api/v1/municipalities",
+            json={
+                "slug": "beispielheim",
+                "name": "Beispielheim",
+                "regional_key": "081110000000",
+                "federal_state": "BW",
+                "contact": {"name": "Rathaus", "email": "info@beispielheim.example"},
+            },
+            headers=admin,
+        )
+        assert created.status_code == 201, created.text
+        changed = await client.patch(
+            "/api/v1/municipalities/beispielheim", json={"active": False}, headers=admin
+        )
+        assert changed.status_code == 200, changed.text
+        events = await stream_events(
+            private_nats_server.url,
+            ["PLATFORM"],
+            {"platform.municipality.registered", "platform.municipality.updated"},
+        )
+    schemas = message_schemas()
+    for event in events:
+        jsonschema.validate(event, schemas[event["type"][len("de.smartgov.") : -len(".v1")]])

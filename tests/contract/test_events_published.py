@@ -1,11 +1,12 @@
 """Events the services really publish, read back from a private NATS JetStream, validate
-against their schemas in docs/asyncapi.yaml (gateway, usecase and catalog events; the
-participation events are covered by the static check in test_asyncapi.py only)."""
+against their schemas in docs/asyncapi.yaml (every service; participation.supports.changed is
+emitted by a timer and checked statically only, in test_asyncapi.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,11 @@ from catalog_service.main import create_app as create_catalog
 from catalog_service.settings import Settings as CatalogSettings
 from gateway.main import create_app as create_gateway
 from gateway.settings import Settings as GatewaySettings
-from servicekit.db import Database
+from participation_service import database as part_db
+from participation_service.main import create_app as create_participation
+from participation_service.settings import Settings as ParticipationSettings
+from participation_service.usecases.models import UseCaseView
+from servicekit.db import Database, utcnow
 from servicekit.testing.apps import migrate, service_client
 from servicekit.testing.nats import NatsServer
 from smartgov_cli.devtokens import dev_token
@@ -224,6 +229,75 @@ async def test_gateway_events_match_the_asyncapi_schemas(
             private_nats_server.url,
             ["PLATFORM"],
             {"platform.municipality.registered", "platform.municipality.updated"},
+        )
+    schemas = message_schemas()
+    for event in events:
+        jsonschema.validate(event, schemas[event["type"][len("de.smartgov.") : -len(".v1")]])
+
+
+async def test_participation_events_match_the_asyncapi_schemas(
+    private_nats_server: NatsServer, fresh_database_url: str, identity, internal_keypair
+) -> None:
+    url = await seeded(fresh_database_url, "participation_service:migrations", part_db.tenants)
+    use_case_id = uuid.uuid4()
+    db = Database(url)
+    try:
+        async with db.transaction() as session:  # the read model the usecase events fill
+            session.add(
+                UseCaseView(
+                    id=use_case_id,
+                    municipality=MUNICIPALITY,
+                    title="Parkraum",
+                    status="published",
+                    visibility="public",
+                    version=1,
+                    published=True,
+                    archived=False,
+                    updated_at=utcnow(),
+                )
+            )
+    finally:
+        await db.dispose()
+    settings = ParticipationSettings(
+        database_url=url,
+        nats_url=private_nats_server.url,
+        internal_token_public_key=internal_keypair[1],
+        pseudonym_secret="contract-test",
+        relay_poll_seconds=0.05,
+    )
+    editor = identity("editor", MUNICIPALITY)
+    body = {
+        "use_case_id": str(use_case_id),
+        "title": "Parken in der Innenstadt",
+        "phases": [
+            {
+                "kind": "problem_collection",
+                "title": "Probleme sammeln",
+                "starts_at": "2026-01-01T00:00:00Z",
+                "ends_at": "2036-01-01T00:00:00Z",
+            }
+        ],
+        "visibility": "public",
+    }
+    async with service_client(create_participation(settings)) as client:
+        created = await client.post("/api/v1/processes", json=body, headers=editor)
+        assert created.status_code == 201, created.text
+        url = f"/api/v1/processes/{created.json()['id']}"
+        for step in ("open", "close"):
+            r = await client.post(f"{url}/{step}", headers=editor)
+            assert r.status_code == 200, r.text
+        published = await client.post(
+            f"{url}/results/publish", json={"summary": "Parken am Markt vorn."}, headers=editor
+        )
+        assert published.status_code == 200, published.text
+        events = await stream_events(
+            private_nats_server.url,
+            ["PARTICIPATION"],
+            {
+                "participation.process.opened",
+                "participation.process.closed",
+                "participation.results.published",
+            },
         )
     schemas = message_schemas()
     for event in events:

@@ -20,7 +20,7 @@ const files = wanted.length
 
 function atRef(ref, file) {
   try {
-    return JSON.parse(execFileSync("git", ["show", `${ref}:${file}`], { encoding: "utf8", maxBuffer: 64 << 20 }));
+    return JSON.parse(execFileSync("git", ["show", `${ref}:${file}`], { encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "ignore"] }));
   } catch {
     return null; // file is new since the base: nothing can break
   }

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import MetaData
 
+from servicekit import openapi as contract
 from servicekit.db import Database
 from servicekit.events.bus import EventBus
 from servicekit.events.consumer import EventConsumer, Handler
@@ -151,6 +152,7 @@ def create_app(
         else None
     )
     install_problem_handlers(app)
+    contract.install(app)
     app.add_middleware(IdempotencyMiddleware, db_provider=lambda: runtime.db, kit=kit)
     app.add_middleware(
         BodyLimitMiddleware,

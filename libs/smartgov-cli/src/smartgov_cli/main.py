@@ -1,4 +1,4 @@
-"""`smartgov up | migrate | seed | token`."""
+"""`smartgov up | migrate | seed | token | openapi`."""
 
 from __future__ import annotations
 
@@ -98,6 +98,26 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_openapi(args: argparse.Namespace) -> int:
+    from smartgov_cli import openapi  # imports every app: only when asked
+
+    directory = Path(args.directory)
+    if args.check:
+        differences = openapi.stale(directory)
+        for name, diff in differences.items():
+            print(f"{name} differs from the code:\n{diff[:4000]}", file=sys.stderr)
+        if differences:
+            print(
+                "The API contract changed: run `make openapi` and commit openapi/.", file=sys.stderr
+            )
+            return 1
+        print(f"{directory}: up to date")
+        return 0
+    for path in openapi.write(directory):
+        print(f"wrote {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="smartgov", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -116,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     tok.add_argument("--municipality")
     tok.add_argument("--sub")
     tok.set_defaults(func=cmd_token)
+    api = commands.add_parser("openapi", help="export the OpenAPI documents to openapi/")
+    api.add_argument("--check", action="store_true", help="fail if openapi/ is out of date")
+    api.add_argument("--directory", default="openapi")
+    api.set_defaults(func=cmd_openapi)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

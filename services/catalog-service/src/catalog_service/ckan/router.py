@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from catalog_service.ckan.actions import ACTIONS, CkanError, Context
 from servicekit.identity import get_principal
+from servicekit.openapi import OPTIONALLY_AUTHENTICATED
 from servicekit.problems import ProblemError
 from servicekit.runtime import runtime_of
 
@@ -98,12 +99,32 @@ DESCRIPTION = (
     "tables. Parameters as query string (GET) or JSON "
     "body (POST). Errors use CKAN's envelope and status codes, not problem+json."
 )
+CKAN_ERROR: dict[str, Any] = {
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "description": "CKAN's error envelope: success false, error.__type and message.",
+                "properties": {
+                    "help": {"type": "string"},
+                    "success": {"const": False},
+                    "error": {
+                        "type": "object",
+                        "properties": {"__type": {"type": "string"}, "message": {"type": "string"}},
+                        "additionalProperties": True,
+                    },
+                },
+                "required": ["success", "error"],
+            }
+        }
+    }
+}
 RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/json": {"example": ENVELOPE_EXAMPLE}}},
-    400: {"description": "Bad Request or Search Query Error (CKAN envelope)"},
-    403: {"description": "Authorization Error (CKAN envelope)"},
-    404: {"description": "Not Found Error (CKAN envelope)"},
-    409: {"description": "Validation Error (CKAN envelope)"},
+    400: {"description": "Bad Request or Search Query Error (CKAN envelope)", **CKAN_ERROR},
+    403: {"description": "Authorization Error (CKAN envelope)", **CKAN_ERROR},
+    404: {"description": "Not Found Error (CKAN envelope)", **CKAN_ERROR},
+    409: {"description": "Validation Error (CKAN envelope)", **CKAN_ERROR},
 }
 
 
@@ -122,4 +143,6 @@ for prefix, suffix in (("/api/3/action", ""), ("/api/action", "Unversioned")):
             description=DESCRIPTION,
             responses=RESPONSES,
             response_class=JSONResponse,
+            # Read actions only: anonymous callers may POST them, as CKAN clients do.
+            openapi_extra={"security": OPTIONALLY_AUTHENTICATED},
         )

@@ -24,6 +24,7 @@ from participation_service.contributions.schemas import ContributionIn
 from participation_service.processes.models import Process
 from participation_service.processes.service import visible_filter
 from servicekit.db import Database, utcnow
+from servicekit.openapi import OPTIONALLY_AUTHENTICATED
 from servicekit.problems import ProblemError
 from servicekit.runtime import get_db
 
@@ -124,6 +125,7 @@ async def _payload(request: Request) -> dict[str, str]:
     "in the process's problem-collection phase. The caller is the signed-in participant, or "
     "a guest where the process allows guests.",
     status_code=201,
+    openapi_extra={"security": OPTIONALLY_AUTHENTICATED},  # guests may post
 )
 async def create_request(
     db: DB, request: Request, actor: Annotated[Actor, Depends(get_writer)]

@@ -6,7 +6,8 @@ UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 PYTEST_ARGS ?=
 
-.PHONY: run install test test-sqlite test-postgres lint fmt bench fuzz openapi api-diff clean
+.PHONY: run install test test-sqlite test-postgres lint fmt bench fuzz openapi api-diff deploy-check clean
+CLIENT := clients/typescript
 
 $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
@@ -18,7 +19,12 @@ install: $(if $(shell command -v uv 2>/dev/null),,$(TOOLS)/bin/uv)
 run: install
 	$(UV) run smartgov up
 
-test: install test-sqlite test-postgres
+test: install $(CLIENT)/node_modules test-sqlite test-postgres
+
+# Contract tooling (OpenAPI lint, TypeScript types, breaking-change guard) from the npm registry.
+$(CLIENT)/node_modules: $(CLIENT)/package-lock.json
+	cd $(CLIENT) && npm ci --silent --no-audit --no-fund
+	touch $@
 
 test-sqlite:
 	SMARTGOV_TEST_DB=sqlite $(UV) run pytest $(PYTEST_ARGS)
@@ -29,11 +35,26 @@ test-postgres:
 		SMARTGOV_TEST_DB=postgres $(UV) run pytest -m "db" $(PYTEST_ARGS); \
 	else echo "SMARTGOV_TEST_POSTGRES_URL not set: PostgreSQL pass skipped"; fi
 
-lint: install
+lint: install $(CLIENT)/node_modules
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run mypy libs/servicekit/src
 	$(UV) run mypy gateway/src services/usecase-service/src services/catalog-service/src services/participation-service/src libs/smartgov-cli/src
+	cd $(CLIENT) && npx --no-install redocly lint --config ../../redocly.yaml ../../openapi/*.json ../../docs/asyncapi.yaml
+	cd $(CLIENT) && npx --no-install tsc --noEmit -p .
+
+# Regenerate the committed API contract (openapi/*.json and the TypeScript types).
+openapi: install $(CLIENT)/node_modules
+	$(UV) run smartgov openapi
+	cd $(CLIENT) && npx --no-install openapi-typescript ../../openapi/merged.json -o src/schema.d.ts
+
+# Breaking changes between the committed specs at BASE (default main) and now.
+api-diff: $(CLIENT)/node_modules
+	node scripts/api_diff.mjs $(or $(BASE),main)
+
+# Render, validate and policy-check the Kubernetes manifests and images' contents (offline).
+deploy-check: install
+	$(UV) run pytest tests/deploy -q
 
 fmt: install
 	$(UV) run ruff format .

@@ -13,13 +13,13 @@ export interface paths {
         };
         /**
          * CKAN action (GET)
-         * @description CKAN-compatible read actions: package_search (q, fq, rows ≤ 1000, start, sort, facet.field, facet.limit, include_private), package_show, package_list, current_package_list_with_resources, organization_list, organization_show, group_list, group_show, tag_list, license_list, status_show. Parameters as query string (GET) or JSON body (POST). Errors use CKAN's envelope and status codes, not problem+json.
+         * @description CKAN-compatible read actions: package_search (q, fq, rows ≤ 1000, start, sort, facet.field, facet.limit, include_private), package_show, package_list, current_package_list_with_resources, organization_list, organization_show, group_list, group_show, tag_list, license_list, status_show, and datastore_search over uploaded tables. Parameters as query string (GET) or JSON body (POST). Errors use CKAN's envelope and status codes, not problem+json.
          */
         get: operations["ckanActionGet"];
         put?: never;
         /**
          * CKAN action (POST)
-         * @description CKAN-compatible read actions: package_search (q, fq, rows ≤ 1000, start, sort, facet.field, facet.limit, include_private), package_show, package_list, current_package_list_with_resources, organization_list, organization_show, group_list, group_show, tag_list, license_list, status_show. Parameters as query string (GET) or JSON body (POST). Errors use CKAN's envelope and status codes, not problem+json.
+         * @description CKAN-compatible read actions: package_search (q, fq, rows ≤ 1000, start, sort, facet.field, facet.limit, include_private), package_show, package_list, current_package_list_with_resources, organization_list, organization_show, group_list, group_show, tag_list, license_list, status_show, and datastore_search over uploaded tables. Parameters as query string (GET) or JSON body (POST). Errors use CKAN's envelope and status codes, not problem+json.
          */
         post: operations["ckanActionPost"];
         delete?: never;
@@ -37,13 +37,13 @@ export interface paths {
         };
         /**
          * CKAN action (GET, unversioned path)
-         * @description CKAN-compatible read actions: package_search (q, fq, rows ≤ 1000, start, sort, facet.field, facet.limit, include_private), package_show, package_list, current_package_list_with_resources, organization_list, organization_show, group_list, group_show, tag_list, license_list, status_show. Parameters as query string (GET) or JSON body (POST). Errors use CKAN's envelope and status codes, not problem+json.
+         * @description CKAN-compatible read actions: package_search (q, fq, rows ≤ 1000, start, sort, facet.field, facet.limit, include_private), package_show, package_list, current_package_list_with_resources, organization_list, organization_show, group_list, group_show, tag_list, license_list, status_show, and datastore_search over uploaded tables. Parameters as query string (GET) or JSON body (POST). Errors use CKAN's envelope and status codes, not problem+json.
          */
         get: operations["ckanActionGetUnversioned"];
         put?: never;
         /**
          * CKAN action (POST, unversioned path)
-         * @description CKAN-compatible read actions: package_search (q, fq, rows ≤ 1000, start, sort, facet.field, facet.limit, include_private), package_show, package_list, current_package_list_with_resources, organization_list, organization_show, group_list, group_show, tag_list, license_list, status_show. Parameters as query string (GET) or JSON body (POST). Errors use CKAN's envelope and status codes, not problem+json.
+         * @description CKAN-compatible read actions: package_search (q, fq, rows ≤ 1000, start, sort, facet.field, facet.limit, include_private), package_show, package_list, current_package_list_with_resources, organization_list, organization_show, group_list, group_show, tag_list, license_list, status_show, and datastore_search over uploaded tables. Parameters as query string (GET) or JSON body (POST). Errors use CKAN's envelope and status codes, not problem+json.
          */
         post: operations["ckanActionPostUnversioned"];
         delete?: never;
@@ -472,6 +472,118 @@ export interface paths {
         patch: operations["updateDistribution"];
         trace?: never;
     };
+    "/api/v1/distributions/{distribution_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the file of a distribution
+         * @description The stored file, with its media type.
+         */
+        get: operations["downloadDistributionFile"];
+        /**
+         * Upload the file of a distribution
+         * @description The request body is the file, streamed to the store with a size limit (413 beyond it) and a SHA-256 checksum. CSV, JSON and XLSX files get an inferred schema (columns, types) and become queryable; text files must be UTF-8 unless the Content-Type names another charset. A file that cannot be read is refused (422) and nothing is kept.
+         */
+        put: operations["uploadDistributionFile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/distributions/{distribution_id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview a table
+         * @description The inferred schema and the first 20 rows.
+         */
+        get: operations["previewDistribution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/distributions/{distribution_id}/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Query the rows of a table
+         * @description Like CKAN's datastore_search: `filters` (JSON object column → value or list), `q` (full text over all cells), `fields`, `sort` (`column desc`), `limit`, `offset`.
+         */
+        get: operations["queryDistributionRows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/harvest-sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List harvest sources
+         * @description The sources of the municipalities you are a member of.
+         */
+        get: operations["listHarvestSources"];
+        put?: never;
+        /**
+         * Add a harvest source
+         * @description A CKAN Action API or a DCAT RDF catalogue whose datasets are copied into the organisation (read-only here). Needs the admin role.
+         */
+        post: operations["createHarvestSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/harvest-sources/{source_id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Harvest runs of a source
+         * @description Newest first, each with its report.
+         */
+        get: operations["listHarvestRuns"];
+        put?: never;
+        /**
+         * Harvest now
+         * @description Runs the harvest and answers with its report: created, updated, unchanged, withdrawn and an error per broken record. Incremental by modified date unless `full`. A source that times out or answers garbage gives a run with status `failed` and a message.
+         */
+        post: operations["runHarvest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/moderation/actions": {
         parameters: {
             query?: never;
@@ -896,8 +1008,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Public results of a consultation (JSON export)
-         * @description Counts, supports per contribution with the stakeholder-group breakdown, official answers and survey aggregates. Hidden content is left out; who supported what is never shown. Timestamps are rounded to the hour.
+         * Public results of a consultation
+         * @description Totals, supports per contribution (most supported first, paged) with the stakeholder-group breakdown, official answers and survey aggregates. Hidden content is left out; who supported what is never shown. Timestamps are rounded to the hour.
          */
         get: operations["getProcessResults"];
         put?: never;
@@ -920,6 +1032,26 @@ export interface paths {
          * @description One row per contribution with supports per stakeholder group. Cells that a spreadsheet would evaluate as a formula are prefixed with an apostrophe.
          */
         get: operations["exportProcessResultsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/processes/{process_id}/results.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Results of a consultation as one JSON document
+         * @description Like the results, with every contribution (no pages): for archiving and open-data publication.
+         */
+        get: operations["exportProcessResultsJson"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3267,6 +3399,148 @@ export interface components {
          */
         Group: "citizens" | "business" | "administration" | "other";
         /**
+         * HarvestRunOut
+         * @example {
+         *       "created": 1,
+         *       "errors": [
+         *         {
+         *           "message": "temporal.start: Input should be a valid date",
+         *           "record": "https://opendata.kreis.example/dataset/abc"
+         *         }
+         *       ],
+         *       "finished_at": "2026-05-04T09:30:00Z",
+         *       "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *       "message": "string",
+         *       "source_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *       "started_at": "2026-05-04T09:30:00Z",
+         *       "status": "finished",
+         *       "unchanged": 1,
+         *       "updated": 1,
+         *       "withdrawn": 1
+         *     }
+         */
+        HarvestRunOut: {
+            /** Created */
+            created: number;
+            /** Errors */
+            errors: components["schemas"]["RecordError"][];
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Message */
+            message: string | null;
+            /**
+             * Source Id
+             * Format: uuid
+             */
+            source_id: string;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /**
+             * Status
+             * @description running, finished or failed
+             * @example finished
+             */
+            status: string;
+            /** Unchanged */
+            unchanged: number;
+            /** Updated */
+            updated: number;
+            /** Withdrawn */
+            withdrawn: number;
+        };
+        /**
+         * HarvestSourceIn
+         * @example {
+         *       "kind": "ckan",
+         *       "organization": "string",
+         *       "schedule_minutes": 6,
+         *       "title": "Open-Data-Portal des Kreises",
+         *       "url": "https://opendata.kreis.example"
+         *     }
+         */
+        HarvestSourceIn: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "ckan" | "dcat";
+            /**
+             * Organization
+             * @description Id or name of the organisation the records belong to.
+             */
+            organization: string;
+            /**
+             * Schedule Minutes
+             * @description Harvest every N minutes; null = on demand.
+             */
+            schedule_minutes?: number | null;
+            /**
+             * Title
+             * @example Open-Data-Portal des Kreises
+             */
+            title: string;
+            /**
+             * Url
+             * @description CKAN: the site's base URL. DCAT: the catalogue's URL (e.g. .../catalog.ttl).
+             * @example https://opendata.kreis.example
+             */
+            url: string;
+        };
+        /**
+         * HarvestSourceOut
+         * @example {
+         *       "created_at": "2026-05-04T09:30:00Z",
+         *       "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *       "kind": "string",
+         *       "last_harvested_modified": "2026-05-04T09:30:00Z",
+         *       "last_run_at": "2026-05-04T09:30:00Z",
+         *       "municipality": "string",
+         *       "organization_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *       "schedule_minutes": 1,
+         *       "title": "string",
+         *       "url": "string"
+         *     }
+         */
+        HarvestSourceOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Last Harvested Modified */
+            last_harvested_modified: string | null;
+            /** Last Run At */
+            last_run_at: string | null;
+            /** Municipality */
+            municipality: string;
+            /**
+             * Organization Id
+             * Format: uuid
+             */
+            organization_id: string;
+            /** Schedule Minutes */
+            schedule_minutes: number | null;
+            /** Title */
+            title: string;
+            /** Url */
+            url: string;
+        };
+        /**
          * History
          * @example {
          *       "items": [
@@ -3909,6 +4183,70 @@ export interface components {
         Page_DataRequestOut_: {
             /** Items */
             items: components["schemas"]["DataRequestOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor?: string | null;
+        };
+        /**
+         * Page[HarvestRunOut]
+         * @example {
+         *       "items": [
+         *         {
+         *           "created": 1,
+         *           "errors": [
+         *             {
+         *               "message": "temporal.start: Input should be a valid date",
+         *               "record": "https://opendata.kreis.example/dataset/abc"
+         *             }
+         *           ],
+         *           "finished_at": "2026-05-04T09:30:00Z",
+         *           "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *           "message": "string",
+         *           "source_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *           "started_at": "2026-05-04T09:30:00Z",
+         *           "status": "finished",
+         *           "unchanged": 1,
+         *           "updated": 1,
+         *           "withdrawn": 1
+         *         }
+         *       ],
+         *       "next_cursor": "string"
+         *     }
+         */
+        Page_HarvestRunOut_: {
+            /** Items */
+            items: components["schemas"]["HarvestRunOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor?: string | null;
+        };
+        /**
+         * Page[HarvestSourceOut]
+         * @example {
+         *       "items": [
+         *         {
+         *           "created_at": "2026-05-04T09:30:00Z",
+         *           "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *           "kind": "string",
+         *           "last_harvested_modified": "2026-05-04T09:30:00Z",
+         *           "last_run_at": "2026-05-04T09:30:00Z",
+         *           "municipality": "string",
+         *           "organization_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *           "schedule_minutes": 1,
+         *           "title": "string",
+         *           "url": "string"
+         *         }
+         *       ],
+         *       "next_cursor": "string"
+         *     }
+         */
+        Page_HarvestSourceOut_: {
+            /** Items */
+            items: components["schemas"]["HarvestSourceOut"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page; null on the last page.
@@ -4743,6 +5081,7 @@ export interface components {
          *       ],
          *       "generated_at": "2026-05-04T09:30:00Z",
          *       "municipality": "string",
+         *       "next_cursor": "string",
          *       "process_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
          *       "results_published_at": "2026-05-04T09:30:00Z",
          *       "status": "string",
@@ -4784,7 +5123,7 @@ export interface components {
         ProcessResults: {
             /**
              * Contributions
-             * @description Most supported first.
+             * @description Most supported first; one page (`limit`, `cursor`), all in the exports.
              */
             contributions: components["schemas"]["ContributionResult"][];
             /**
@@ -4795,6 +5134,8 @@ export interface components {
             generated_at: string;
             /** Municipality */
             municipality: string;
+            /** Next Cursor */
+            next_cursor?: string | null;
             /**
              * Process Id
              * Format: uuid
@@ -5179,6 +5520,25 @@ export interface components {
             yearly_savings: number;
         };
         /**
+         * RecordError
+         * @example {
+         *       "message": "temporal.start: Input should be a valid date",
+         *       "record": "https://opendata.kreis.example/dataset/abc"
+         *     }
+         */
+        RecordError: {
+            /**
+             * Message
+             * @example temporal.start: Input should be a valid date
+             */
+            message: string;
+            /**
+             * Record
+             * @example https://opendata.kreis.example/dataset/abc
+             */
+            record: string;
+        };
+        /**
          * ReportIn
          * @example {
          *       "reason": "spam"
@@ -5357,6 +5717,64 @@ export interface components {
             /** Items */
             items: components["schemas"]["RoadmapItem"][];
             status: components["schemas"]["Status"];
+        };
+        /**
+         * Rows
+         * @example {
+         *       "fields": [
+         *         {
+         *           "name": "Art",
+         *           "type": "string"
+         *         }
+         *       ],
+         *       "limit": 1,
+         *       "offset": 1,
+         *       "records": [
+         *         {}
+         *       ],
+         *       "resource_id": "string",
+         *       "total": 1
+         *     }
+         */
+        Rows: {
+            /**
+             * Fields
+             * @example [
+             *       {
+             *         "name": "Art",
+             *         "type": "string"
+             *       }
+             *     ]
+             */
+            fields: {
+                [key: string]: string;
+            }[];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Records */
+            records: {
+                [key: string]: unknown;
+            }[];
+            /** Resource Id */
+            resource_id: string;
+            /** Total */
+            total: number;
+        };
+        /**
+         * RunRequest
+         * @example {
+         *       "full": false
+         *     }
+         */
+        RunRequest: {
+            /**
+             * Full
+             * @description Ignore the last modified date; read everything.
+             * @default false
+             */
+            full: boolean;
         };
         /**
          * Services
@@ -9452,6 +9870,678 @@ export interface operations {
             };
         };
     };
+    downloadDistributionFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                distribution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uploadDistributionFile: {
+        parameters: {
+            query?: {
+                filename?: string | null;
+            };
+            header?: {
+                "content-type"?: string | null;
+            };
+            path: {
+                distribution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": unknown;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributionOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    previewDistribution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                distribution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rows"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    queryDistributionRows: {
+        parameters: {
+            query?: {
+                filters?: string | null;
+                q?: string | null;
+                fields?: string | null;
+                sort?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                distribution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rows"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listHarvestSources: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description Opaque cursor from `next_cursor`. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_HarvestSourceOut_"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createHarvestSource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Any unique string (at most 200 characters, e.g. a UUID). A retry with the same key and body within 24 hours replays the first answer instead of repeating the action; the same key with another body is a 422, a retry while the first is running a 409.
+                 * @example 8d3c2f9e-6b1a-4c57-9a0e-2f4d6b8c1a33
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HarvestSourceIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HarvestSourceOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listHarvestRuns: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description Opaque cursor from `next_cursor`. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_HarvestRunOut_"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    runHarvest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Any unique string (at most 200 characters, e.g. a UUID). A retry with the same key and body within 24 hours replays the first answer instead of repeating the action; the same key with another body is a 422, a retry while the first is running a 409.
+                 * @example 8d3c2f9e-6b1a-4c57-9a0e-2f4d6b8c1a33
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RunRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HarvestRunOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     takeModerationAction: {
         parameters: {
             query?: never;
@@ -11574,7 +12664,12 @@ export interface operations {
     };
     getProcessResults: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description Opaque cursor from `next_cursor`. */
+                cursor?: string | null;
+            };
             header?: never;
             path: {
                 process_id: string;
@@ -11652,6 +12747,68 @@ export interface operations {
                 };
                 content: {
                     "text/csv": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportProcessResultsJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                process_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcessResults"];
                 };
             };
             /** @description Not Found */

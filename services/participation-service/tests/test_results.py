@@ -100,9 +100,10 @@ async def test_supports_changed_is_a_throttled_aggregate(app, client, make_proce
     c = await h.contribute(client, process["id"], await participant())
     db = app.state.runtime.db
     for _ in range(5):
-        await client.post(
+        supported = await client.post(
             f"/api/v1/contributions/{c['id']}/support", headers=await participant(group="business")
         )
+        assert supported.status_code == 201, supported.text
     t0 = utcnow()
     await emit_supports_changes(db, interval=60, now=t0)
     mine = [

@@ -145,6 +145,15 @@ class Database:
         async with self._autocommit_engine.connect() as conn:
             yield conn
 
+    @asynccontextmanager
+    async def connection_transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A Core connection inside one write transaction (BEGIN IMMEDIATE on SQLite), for
+        hot paths that skip the ORM."""
+        async with self.engine.connect() as conn:
+            await conn.execution_options(**{IMMEDIATE: True})
+            async with conn.begin():
+                yield conn
+
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))

@@ -183,7 +183,7 @@ UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
 
 async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
     """A dependency (the database) is unreachable: 503, retryable, no internals."""
-    log.warning("dependency unavailable: %s", type(exc).__name__)
+    log.warning("dependency unavailable: %s: %s", type(exc).__name__, str(exc)[:300])
     return problem_response(
         503,
         "A backing service is temporarily unavailable. Retry shortly.",

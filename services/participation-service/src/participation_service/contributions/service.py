@@ -386,7 +386,7 @@ async def support(db: Database, actor: Actor, contribution_id: uuid.UUID) -> Sup
     participant_id = actor.require_participant()
     now = utcnow()
     try:
-        async with db.engine.begin() as conn:
+        async with db.connection_transaction() as conn:
             row = (await conn.execute(_facts(contribution_id, participant_id, now))).first()
             member = row is not None and actor.is_member(row.municipality)
             if row is None or not may_view(member, row.status, row.visibility, bool(row.invited)):

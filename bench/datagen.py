@@ -7,12 +7,12 @@ simple and will follow the services' schemas as they settle)."""
 from __future__ import annotations
 
 import random
-from bisect import bisect
 import uuid
+from bisect import bisect
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from itertools import accumulate
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 from typing import Any
 
 SEED = 20261126
@@ -53,7 +53,7 @@ def municipalities(count: int = 20) -> list[dict[str, Any]]:
     towns = [
         TOWNS[i % len(TOWNS)] + (f" {i // len(TOWNS) + 1}" if i >= len(TOWNS) else "")
         for i in range(count)
-    ]  # noqa: E501
+    ]
     return [
         {"slug": _slug(name), "name": name, "regional_key": f"{9_000_000_000_00 + i:012d}"}
         for i, name in enumerate(towns)
@@ -62,7 +62,7 @@ def municipalities(count: int = 20) -> list[dict[str, Any]]:
 
 def use_cases(
     count: int = 2000, municipality_count: int = 20, seed: int = SEED
-) -> Iterator[dict[str, Any]]:  # noqa: E501
+) -> Iterator[dict[str, Any]]:
     """Use cases spread over municipalities, with the six steps' essentials."""
     rng = random.Random(seed)
     tenants = municipalities(municipality_count)
@@ -78,7 +78,7 @@ def use_cases(
             "problem": {
                 "as_is": f"{topic} wird heute manuell erfasst.",
                 "to_be": f"{topic} wird automatisch gemeldet.",
-            },  # noqa: E501
+            },
             "beneficiaries": rng.sample(GROUPS, k=rng.randint(1, 3)),
             "cost_benefit": {
                 "investment": investment,
@@ -92,7 +92,7 @@ def use_cases(
 
 def datasets(
     count: int = 100_000, municipality_count: int = 20, seed: int = SEED + 1
-) -> Iterator[dict[str, Any]]:  # noqa: E501
+) -> Iterator[dict[str, Any]]:
     """DCAT-AP.de-like dataset descriptions with one to three distributions each."""
     rng = random.Random(seed)
     tenants = municipalities(municipality_count)
@@ -119,7 +119,7 @@ def datasets(
 
 def contributions(
     count: int = 10_000, processes: int = 50, seed: int = SEED + 2
-) -> Iterator[dict[str, Any]]:  # noqa: E501
+) -> Iterator[dict[str, Any]]:
     """Ideas and comments in `processes` consultations, by authors of every stakeholder group."""
     rng = random.Random(seed)
     for i in range(count):

@@ -7,7 +7,15 @@ MIGRATIONS = "gateway:migrations"
 
 
 def main() -> None:
-    service_main("gateway", Settings, "gateway.main:create_app", MIGRATIONS)
+    # The edge applies its own trusted-proxy rules to X-Forwarded-*: uvicorn must not rewrite
+    # the client address first. httptools and uvloop keep the per-request cost low.
+    service_main(
+        "gateway",
+        Settings,
+        "gateway.main:create_app",
+        MIGRATIONS,
+        uvicorn_options={"proxy_headers": False, "http": "httptools", "loop": "uvloop"},
+    )
 
 
 if __name__ == "__main__":

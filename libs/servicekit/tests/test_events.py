@@ -9,7 +9,7 @@ import uuid
 import nats
 from sqlalchemy import func, select
 
-from conftest import count, eventually
+from kit_helpers import count, eventually
 from sampleapp import Note, Seen, outbox
 from servicekit.events.envelope import make_event
 from servicekit.events.outbox import OutboxRelay

@@ -47,6 +47,11 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
+    @property
+    def python_type(self) -> type[datetime]:
+        # So keyset cursors (servicekit.pagination) can decode values of such columns.
+        return datetime
+
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
@@ -73,6 +78,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    # Let SQLAlchemy's "begin" event emit BEGIN itself (the driver's implicit BEGIN cannot
+    # be made IMMEDIATE).
+    dbapi_connection.isolation_level = None
+
+
+IMMEDIATE = "smartgov_sqlite_immediate"
+
+
+def _sqlite_begin(conn: Any) -> None:
+    """Write transactions take SQLite's write lock up front (BEGIN IMMEDIATE), so they queue
+    on busy_timeout instead of failing with 'database is locked' when two readers try to
+    upgrade at once. Reads stay deferred and run concurrently under WAL."""
+    immediate = conn.get_execution_options().get(IMMEDIATE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
@@ -85,8 +104,7 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
             url, echo=echo, connect_args={"timeout": 10}, pool_pre_ping=True
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        # aiosqlite opens transactions lazily; BEGIN IMMEDIATE on write would avoid upgrade
-        # deadlocks, but busy_timeout plus short transactions is enough for our write rates.
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(
         url,
@@ -112,8 +130,9 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session inside one transaction: committed on success, rolled back on error."""
+        """A session inside one write transaction: committed on success, rolled back on error."""
         async with self.sessions() as session, session.begin():
+            await session.connection(execution_options={IMMEDIATE: True})
             yield session
 
     async def ping(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
@@ -10,10 +11,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://smartgov.example/problems/"
+
+log = logging.getLogger("servicekit.problems")
 
 
 class FieldError(BaseModel):
@@ -168,10 +172,32 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.TimeoutError,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """A dependency (the database) is unreachable: 503, retryable, no internals."""
+    log.warning("dependency unavailable: %s", type(exc).__name__)
+    return problem_response(
+        503,
+        "A backing service is temporarily unavailable. Retry shortly.",
+        instance=request.url.path,
+        headers={"Retry-After": "2"},
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _problem_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    for error in UNAVAILABLE_ERRORS:
+        app.add_exception_handler(error, _unavailable)
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {

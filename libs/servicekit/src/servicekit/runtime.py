@@ -50,6 +50,7 @@ class ServiceRuntime:
             settings.nats_url,
             name=settings.service_name,
             streams=tuple(dict.fromkeys((outbox.stream, *consumed))),
+            stream_replicas=settings.stream_replicas,
         )
         self.relay = OutboxRelay(
             self.db, outbox, self.bus, poll_seconds=settings.relay_poll_seconds

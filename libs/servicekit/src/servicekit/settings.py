@@ -33,6 +33,8 @@ class ServiceSettings(BaseSettings):
     internal_token_issuer: str = "smartgov-gateway"
     relay_poll_seconds: float = Field(default=0.5, gt=0)
     consumer_max_deliver: int = Field(default=5, ge=1)
+    # JetStream replicas of the streams this process creates: 3 on a 3-node NATS cluster.
+    stream_replicas: int = Field(default=1, ge=1, le=5)
     db_pool_size: int = Field(default=10, ge=1)
     shutdown_grace_seconds: float = Field(default=10.0, ge=0)
 

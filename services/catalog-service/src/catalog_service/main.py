@@ -3,16 +3,32 @@
 from fastapi import FastAPI
 
 from catalog_service import __doc__ as description
+from catalog_service.ckan.router import router as ckan_router
 from catalog_service.database import Base, kit, outbox, tenants
+from catalog_service.datasets.router import router as datasets_router
+from catalog_service.demand.handlers import handlers as demand_handlers
+from catalog_service.demand.router import router as demand_router
+from catalog_service.dcat.router import router as dcat_router
+from catalog_service.files.storage import LocalStorage
+from catalog_service.organizations.router import router as organizations_router
 from catalog_service.settings import Settings
 from servicekit.runtime import create_app as create_service_app
 
 VERSION = "0.1.0"
 
+TAGS = [
+    {"name": "catalog: datasets", "description": "DCAT-AP.de datasets and distributions."},
+    {"name": "catalog: organizations", "description": "Publishers of a municipality."},
+    {"name": "catalog: data requests", "description": "Data use cases need."},
+    {"name": "catalog: CKAN API", "description": "CKAN Action API for CKAN clients."},
+    {"name": "catalog: DCAT-AP.de", "description": "The catalogue as DCAT-AP.de RDF."},
+]
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    return create_service_app(
+    storage = LocalStorage(settings.storage_dir)
+    app = create_service_app(
         settings,
         title="SmartGov catalog service",
         description=description or "",
@@ -20,6 +36,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         metadata=Base.metadata,
         kit=kit,
         outbox=outbox,
-        routers=[],
-        handlers={**tenants.handlers()},
+        routers=[datasets_router, organizations_router, demand_router, ckan_router, dcat_router],
+        handlers={**tenants.handlers(), **demand_handlers(storage)},
+        openapi_tags=TAGS,
     )
+    app.state.storage = storage
+    return app

@@ -19,10 +19,18 @@ class EventBus:
     """Owns the connection. `generation` grows on every (re)connect, so pull subscriptions
     can be rebuilt afterwards (nats.py #504: they have been seen to stall after a restart)."""
 
-    def __init__(self, url: str, *, name: str, streams: tuple[StreamSpec, ...] = ()) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        name: str,
+        streams: tuple[StreamSpec, ...] = (),
+        stream_replicas: int = 1,
+    ) -> None:
         self.url = url
         self.name = name
         self.streams = streams
+        self.stream_replicas = stream_replicas
         self.nc: Client | None = None
         self.js: JetStreamContext | None = None
         self.generation = 0
@@ -70,7 +78,7 @@ class EventBus:
     async def _ensure_streams(self) -> None:
         assert self.js is not None
         for spec in self.streams:
-            await ensure_stream(self.js, spec)
+            await ensure_stream(self.js, spec, self.stream_replicas)
 
     async def _on_error(self, exc: Exception) -> None:
         log.warning("NATS error: %s", exc)

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 from prometheus_client import Counter, Gauge
-from sqlalchemy import CursorResult, insert, select, update
+from sqlalchemy import CursorResult, delete, insert, select, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +28,14 @@ EVENTS_PUBLISHED = Counter(
     "outbox_events_published_total", "Events the relay published", ["service"]
 )
 OUTBOX_PENDING = Gauge("outbox_pending_events", "Unpublished events seen by the relay", ["service"])
+
+
+OUTBOX_RETENTION = timedelta(days=7)
+# Longer than any redelivery or consumer rebuild we expect; replays older than this are
+# deliberate rebuilds, which start from an empty read model and inbox anyway.
+INBOX_RETENTION = timedelta(days=30)
+IDEMPOTENCY_RETENTION = timedelta(hours=24)
+HOUSEKEEPING_INTERVAL = 600.0
 
 
 class Outbox:
@@ -142,6 +150,7 @@ class OutboxRelay:
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.published = 0
+        self._next_housekeeping = 0.0
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.run(), name=f"{self.outbox.service}-relay")
@@ -160,19 +169,41 @@ class OutboxRelay:
         while not self._stopping.is_set():
             self.outbox.committed.clear()
             try:
-                while (
-                    not self._stopping.is_set()
-                    and self.bus.is_connected
-                    and await self.lease.acquire()
-                    and await self.publish_batch() == self.batch_size
-                ):
-                    pass
+                if self.bus.is_connected and await self.lease.acquire():
+                    while (
+                        await self.publish_batch() == self.batch_size
+                        and not self._stopping.is_set()
+                        and await self.lease.acquire()
+                    ):
+                        pass
+                    await self._housekeeping()
                 backoff = self.poll_seconds
             except Exception as exc:
                 log.warning("relay cycle failed, retrying: %s", exc)
                 backoff = min(backoff * 2, 5.0)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.outbox.committed.wait(), backoff)
+
+    async def _housekeeping(self) -> None:
+        """Now and then, the lease holder drops rows nobody needs any more."""
+        loop = asyncio.get_running_loop()
+        if loop.time() < self._next_housekeeping:
+            return
+        self._next_housekeeping = loop.time() + HOUSEKEEPING_INTERVAL
+        kit = self.outbox.kit
+        now = utcnow()
+        async with self.db.transaction() as session:
+            await session.execute(
+                delete(kit.outbox).where(kit.outbox.c.published_at < now - OUTBOX_RETENTION)
+            )
+            await session.execute(
+                delete(kit.inbox).where(kit.inbox.c.processed_at < now - INBOX_RETENTION)
+            )
+            await session.execute(
+                delete(kit.idempotency).where(
+                    kit.idempotency.c.created_at < now - IDEMPOTENCY_RETENTION
+                )
+            )
 
     async def publish_batch(self) -> int:
         """Publish up to one batch; returns how many rows were published."""

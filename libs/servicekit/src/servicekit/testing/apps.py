@@ -14,7 +14,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 
 from servicekit.db import Database
-from servicekit.migrations import upgrade
+from servicekit.migrations import include_name_for, upgrade
 
 
 @asynccontextmanager
@@ -44,7 +44,10 @@ async def schema_drift(database_url: str, metadata: MetaData) -> list[Any]:
     """Differences between the migrated database and the models (empty = in sync)."""
 
     def compare(connection: Connection) -> list[Any]:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection,
+            opts={"compare_type": True, "include_name": include_name_for(metadata)},
+        )
         return list(compare_metadata(context, metadata))
 
     db = Database(database_url)

@@ -25,7 +25,8 @@ from servicekit.testing.nats import NatsServer
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if "database_url" in getattr(item, "fixturenames", ()):
+        names = getattr(item, "fixturenames", ())
+        if "database_url" in names or "fresh_database_url" in names:
             item.add_marker(pytest.mark.db)
 
 

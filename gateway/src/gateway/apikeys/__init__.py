@@ -1,0 +1,1 @@
+"""API keys for other municipal systems: stored hashed, scoped per area, revocable."""

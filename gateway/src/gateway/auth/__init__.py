@@ -1,0 +1,1 @@
+"""Who is calling: OIDC bearer tokens, dev tokens, API keys."""

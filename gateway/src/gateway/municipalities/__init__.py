@@ -1,0 +1,1 @@
+"""Municipalities (tenants): registered here, announced to every service as events."""

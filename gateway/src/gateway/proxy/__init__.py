@@ -1,0 +1,1 @@
+"""Forwarding requests to the upstream services."""

@@ -1,0 +1,67 @@
+"""The internal identity token and role rules (pure, no I/O)."""
+
+from __future__ import annotations
+
+import time
+
+import jwt
+import pytest
+
+from servicekit.identity import (
+    InternalTokenSigner,
+    InternalTokenVerifier,
+    Principal,
+    PrincipalKind,
+    Role,
+    generate_keypair,
+)
+from servicekit.problems import ProblemError
+
+
+def test_signed_principal_round_trips(internal_keypair):
+    principal = Principal(
+        kind=PrincipalKind.USER,
+        subject="u1",
+        memberships={"musterstadt": frozenset({Role.EDITOR})},
+    )
+    token = InternalTokenSigner(internal_keypair[0]).sign(principal)
+    assert InternalTokenVerifier(internal_keypair[1]).verify(token) == principal
+
+
+def test_token_from_another_key_or_expired_is_refused(internal_keypair):
+    other_private, _ = generate_keypair()
+    verifier = InternalTokenVerifier(internal_keypair[1])
+    forged = InternalTokenSigner(other_private).sign(
+        Principal(kind=PrincipalKind.USER, subject="x")
+    )
+    with pytest.raises(ProblemError) as err:
+        verifier.verify(forged)
+    assert err.value.status == 401
+    expired = InternalTokenSigner(internal_keypair[0], ttl_seconds=-60).sign(
+        Principal(kind=PrincipalKind.USER, subject="x")
+    )
+    with pytest.raises(ProblemError):
+        verifier.verify(expired)
+    hs = jwt.encode({"sub": "x", "exp": time.time() + 60}, "secret", algorithm="HS256")
+    with pytest.raises(ProblemError):
+        verifier.verify(hs)
+
+
+def test_roles_imply_and_stay_inside_their_municipality():
+    admin = Principal(
+        kind=PrincipalKind.USER, subject="a", memberships={"m": frozenset({Role.ADMIN})}
+    )
+    editor = Principal(
+        kind=PrincipalKind.USER, subject="e", memberships={"m": frozenset({Role.EDITOR})}
+    )
+    assert admin.has_role("m", Role.EDITOR) and admin.has_role("m", Role.MODERATOR)
+    assert not editor.has_role("m", Role.ADMIN)
+    assert not editor.has_role("other", Role.EDITOR)
+    with pytest.raises(ProblemError) as hidden:
+        editor.require_role("other", Role.EDITOR, hide=True)
+    assert hidden.value.status == 404
+    with pytest.raises(ProblemError) as denied:
+        editor.require_role("m", Role.ADMIN)
+    assert denied.value.status == 403
+    platform = Principal(kind=PrincipalKind.USER, subject="p", platform_admin=True)
+    assert platform.has_role("anywhere", Role.ADMIN)

@@ -1,0 +1,120 @@
+"""The CKAN Action API at `/api/3/action/{name}` and `/api/action/{name}`, with CKAN's
+envelope: `{help, success, result}` or `{help, success: false, error: {__type, message}}`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from catalog_service.ckan.actions import ACTIONS, CkanError, Context
+from servicekit.identity import get_principal
+from servicekit.problems import ProblemError
+from servicekit.runtime import runtime_of
+
+router = APIRouter(tags=["catalog: CKAN API"])
+
+ENVELOPE_EXAMPLE = {
+    "help": "https://data.example/api/3/action/help_show?name=package_search",
+    "success": True,
+    "result": {"count": 0, "results": [], "facets": {}, "search_facets": {}},
+}
+
+
+def _envelope(request: Request, name: str, status: int, **body: Any) -> JSONResponse:
+    base = request.app.state.settings.public_base_url
+    return JSONResponse(
+        {"help": f"{base}/api/3/action/help_show?name={name}", **body}, status_code=status
+    )
+
+
+def _error(request: Request, name: str, exc: CkanError) -> JSONResponse:
+    error: dict[str, Any] = {"__type": exc.type}
+    if isinstance(exc.message, dict):
+        error.update(exc.message)
+        error["message"] = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.message.items())
+    else:
+        error["message"] = exc.message
+    return _envelope(request, name, exc.status, success=False, error=error)
+
+
+async def _params(request: Request) -> dict[str, Any]:
+    if request.method == "GET":
+        params: dict[str, Any] = {}
+        for key in request.query_params:
+            values = request.query_params.getlist(key)
+            params[key] = values[0] if len(values) == 1 else values
+        return params
+    content_type = request.headers.get("content-type", "")
+    if "form" in content_type:
+        form = await request.form()
+        return {k: v for k, v in form.items() if isinstance(v, str)}
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise CkanError("Bad Request", "Bad request - JSON Error: invalid JSON body", 400) from None
+    if not isinstance(body, dict):
+        raise CkanError("Bad Request", "Bad request - Request data JSON decoded to a non-dict", 400)
+    return body
+
+
+async def _call(request: Request, name: str) -> JSONResponse:
+    action = ACTIONS.get(name)
+    if action is None:
+        return _error(
+            request,
+            name,
+            CkanError("Bad Request", f"Bad request - Action name not known: {name}", 400),
+        )
+    try:
+        principal = await get_principal(request)
+    except ProblemError as exc:
+        return _error(request, name, CkanError("Authorization Error", exc.detail or "", 403))
+    try:
+        params = await _params(request)
+        settings = request.app.state.settings
+        async with runtime_of(request).db.sessions() as session:
+            ctx = Context(session, principal, settings.public_base_url, settings.site_title)
+            result = await action(ctx, params)
+    except CkanError as exc:
+        return _error(request, name, exc)
+    return _envelope(request, name, 200, success=True, result=result)
+
+
+DESCRIPTION = (
+    "CKAN-compatible read actions: package_search (q, fq, rows ≤ 1000, start, sort, "
+    "facet.field, facet.limit, include_private), package_show, package_list, "
+    "current_package_list_with_resources, organization_list, organization_show, group_list, "
+    "group_show, tag_list, license_list, status_show. Parameters as query string (GET) or JSON "
+    "body (POST). Errors use CKAN's envelope and status codes, not problem+json."
+)
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {"example": ENVELOPE_EXAMPLE}}},
+    400: {"description": "Bad Request or Search Query Error (CKAN envelope)"},
+    403: {"description": "Authorization Error (CKAN envelope)"},
+    404: {"description": "Not Found Error (CKAN envelope)"},
+    409: {"description": "Validation Error (CKAN envelope)"},
+}
+
+
+for prefix, suffix in (("/api/3/action", ""), ("/api/action", "Unversioned")):
+    for method in ("GET", "POST"):
+
+        async def endpoint(request: Request, name: str) -> JSONResponse:
+            return await _call(request, name)
+
+        router.add_api_route(
+            f"{prefix}/{{name}}",
+            endpoint,
+            methods=[method],
+            operation_id=f"ckanAction{method.title()}{suffix}",
+            summary=f"CKAN action ({method}{', unversioned path' if suffix else ''})",
+            description=DESCRIPTION,
+            responses=RESPONSES,
+            response_class=JSONResponse,
+        )

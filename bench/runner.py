@@ -91,10 +91,15 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     figures: list[dict[str, Any]] = []
     failures: list[str] = []
+    skipped: list[str] = []
     for name in discover(args.only):
         print(f"running {name} ...", file=sys.stderr, flush=True)
         try:
             module = importlib.import_module(f"bench.{name}")
+            if not callable(getattr(module, "run", None)):
+                print(f"  {name}: no run(quick) function, skipped", file=sys.stderr)
+                skipped.append(name)
+                continue
             figures.extend(module.run(args.quick))
         except Exception:
             failures.append(name)
@@ -109,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         "figures": figures,
     }
     document["meta"]["failed_benchmarks"] = failures
+    document["meta"]["skipped_benchmarks"] = skipped
     document["meta"]["regressions"] = flagged
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import uuid
 
 import httpx
@@ -110,16 +111,42 @@ def _post_touching_the_database(platform: RunningPlatform, name: str) -> httpx.R
     )
 
 
-@pytest.mark.skip(reason="needs the gateway's routing with timeouts and circuit breaker (#3)")
-def test_gateway_facing_a_hanging_upstream_times_out_then_opens_the_breaker(tmp_path):
-    """Placeholder until #3 lands. Start a private platform whose catalog upstream is a
-    `hanging_server()` (env GATEWAY_CATALOG_URL), then: catalog routes answer 504
-    problem+json within the gateway's timeout; after the breaker's threshold they answer 503
-    problem+json at once with Retry-After; usecase and participation routes keep answering;
-    pointing back at a live upstream closes the breaker after its cool-down."""
-    with hanging_server() as url:
-        assert url.startswith("http://127.0.0.1:")
-    raise AssertionError("to be written against the gateway's proxy")
+def test_gateway_facing_a_hanging_upstream_times_out_then_opens_the_breaker(
+    platform: RunningPlatform,
+):
+    """The catalog upstream hangs: its routes answer 504 problem+json after the gateway's
+    timeout, then, after the breaker's threshold, 503 problem+json at once with Retry-After;
+    routes of the other services keep answering. The gateway is restarted with the hanging
+    upstream and restored afterwards."""
+    settings = {
+        "GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "0.5",
+        "GATEWAY_BREAKER_FAILURES": "2",
+        "GATEWAY_BREAKER_OPEN_SECONDS": "60",
+    }
+    overrides = platform.platform.env_overrides
+    saved = dict(overrides)
+    with hanging_server() as hanging_url:
+        overrides.update(settings, GATEWAY_CATALOG_URL=hanging_url)
+        try:
+            platform.restart("gateway", signal.SIGTERM)
+            gateway = platform.gateway_url
+            statuses = []
+            for _ in range(2):
+                response = httpx.get(f"{gateway}/api/v1/datasets", timeout=10)
+                assert response.headers["content-type"] == "application/problem+json"
+                statuses.append(response.status_code)
+            assert statuses == [504, 504]
+            opened = httpx.get(f"{gateway}/api/v1/datasets", timeout=10)
+            assert opened.status_code == 503
+            assert opened.headers["content-type"] == "application/problem+json"
+            assert int(opened.headers["Retry-After"]) > 0
+            other = httpx.get(f"{gateway}/api/v1/use-cases", timeout=10)
+            assert other.status_code == 200, other.text
+        finally:
+            overrides.clear()
+            overrides.update(saved)
+            platform.restart("gateway", signal.SIGTERM)
+    assert httpx.get(f"{platform.gateway_url}/api/v1/datasets", timeout=10).status_code == 200
 
 
 def test_hanging_server_really_hangs():

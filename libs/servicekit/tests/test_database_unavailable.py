@@ -40,5 +40,4 @@ async def test_request_against_an_unreachable_database_is_503_problem(
         response = await client.get("/api/v1/notes")
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.headers["retry-after"] == "5"
-    assert "database" in response.json()["detail"]
+    assert int(response.headers["retry-after"]) > 0

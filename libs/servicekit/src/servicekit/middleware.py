@@ -92,9 +92,9 @@ class RequestContextMiddleware:
             if database_unavailable(sys.exc_info()[1]):
                 await problem_response(
                     503,
-                    "The service's database is unavailable at the moment; retry later.",
+                    "A backing service is temporarily unavailable. Retry shortly.",
                     instance=scope["path"],
-                    headers={"Retry-After": "5"},
+                    headers={"Retry-After": "2"},  # as problems._unavailable
                 )(scope, receive, send_with_id)
                 return
             await problem_response(

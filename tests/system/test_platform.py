@@ -104,7 +104,7 @@ def test_gateway_accepts_the_token_smartgov_prints(platform: RunningPlatform):
         "regional_key": f"09{uuid.uuid4().int % 10**10:010d}",
         "federal_state": "BY",
     }
-    forged = dev_token("not-the-platform-secret", role="platform_admin")
+    forged = dev_token("another-secret-" + "x" * 40, role="platform_admin")
     refused = httpx.post(
         f"{platform.gateway_url}/api/v1/municipalities",
         json=body,

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.figures import regressions
+from bench.settings import postgres_admin_url
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -31,7 +32,7 @@ def discover(only: list[str] | None = None) -> list[str]:
     return [n for n in names if not only or any(o in n for o in only)]
 
 
-def metadata(quick: bool, seconds: float) -> dict[str, Any]:
+def metadata(quick: bool, seconds: float, load_before: float) -> dict[str, Any]:
     def git(*args: str) -> str:
         try:
             return subprocess.run(
@@ -51,9 +52,10 @@ def metadata(quick: bool, seconds: float) -> dict[str, Any]:
             "processor": platform.processor() or platform.machine(),
             "python": platform.python_version(),
             "system": platform.platform(),
-            "load_average_1m": round(os.getloadavg()[0], 2),
+            "load_average_1m_before": round(load_before, 2),
+            "load_average_1m_after": round(os.getloadavg()[0], 2),
         },
-        "postgres": bool(os.environ.get("SMARTGOV_BENCH_POSTGRES_URL")),
+        "postgres": postgres_admin_url() is not None,
     }
 
 
@@ -86,12 +88,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args(argv)
     started = time.monotonic()
+    load_before = os.getloadavg()[0]
     figures: list[dict[str, Any]] = []
     failures: list[str] = []
+    skipped: list[str] = []
     for name in discover(args.only):
         print(f"running {name} ...", file=sys.stderr, flush=True)
         try:
             module = importlib.import_module(f"bench.{name}")
+            if not callable(getattr(module, "run", None)):
+                print(f"  {name}: no run(quick) function, skipped", file=sys.stderr)
+                skipped.append(name)
+                continue
             figures.extend(module.run(args.quick))
         except Exception:
             failures.append(name)
@@ -101,8 +109,12 @@ def main(argv: list[str] | None = None) -> int:
         previous = json.loads(args.output.read_text()).get("figures", [])
         shutil.copy(args.output, args.output.with_name("previous.json"))
     flagged = regressions(figures, previous)
-    document = {"meta": metadata(args.quick, time.monotonic() - started), "figures": figures}
+    document = {
+        "meta": metadata(args.quick, time.monotonic() - started, load_before),
+        "figures": figures,
+    }
     document["meta"]["failed_benchmarks"] = failures
+    document["meta"]["skipped_benchmarks"] = skipped
     document["meta"]["regressions"] = flagged
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

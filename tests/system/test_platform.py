@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import httpx
@@ -14,7 +15,7 @@ import pytest
 from harness.platform import ALL_COMPONENTS, RunningPlatform, fresh_databases
 
 from smartgov_cli.components import BY_NAME
-from smartgov_cli.devtokens import DEV_AUDIENCE, DEV_ISSUER
+from smartgov_cli.devtokens import DEV_AUDIENCE, DEV_ISSUER, dev_token
 from smartgov_cli.platform import free_ports
 
 SMARTGOV = [sys.executable, "-m", "smartgov_cli.main"]
@@ -26,7 +27,9 @@ def test_every_component_is_alive_ready_and_measured(platform: RunningPlatform, 
     assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
     ready = httpx.get(f"{base}/readyz")
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"database": "ok", "nats": "ok"}
+    checks = ready.json()["checks"]
+    assert {"database", "nats"} <= checks.keys()  # the gateway adds its upstreams
+    assert set(checks.values()) == {"ok"}
     metrics = httpx.get(f"{base}/metrics")
     assert metrics.status_code == 200
     assert metrics.headers["content-type"].startswith("text/plain")
@@ -82,11 +85,40 @@ def test_smartgov_token_refuses_a_role_without_its_municipality(platform: Runnin
     assert result.stdout == ""
 
 
-@pytest.mark.skip(reason="needs the gateway's dev-token authentication (issue #3)")
 def test_gateway_accepts_the_token_smartgov_prints(platform: RunningPlatform):
-    """Placeholder until #3 lands: a request with the printed token is authenticated, the same
-    request with a token signed by another secret answers 401 problem+json."""
-    raise AssertionError("to be written against the gateway's identity endpoint")
+    """A platform admin's token from `smartgov token` registers a municipality through the
+    gateway; the same claims signed with another secret are refused with 401 problem+json."""
+    env = {**os.environ, "SMARTGOV_DATA_DIR": str(platform.data_dir)}
+    env.pop("GATEWAY_DEV_AUTH_SECRET", None)
+    token = subprocess.run(
+        [*SMARTGOV, "token", "--role", "platform_admin"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    slug = f"testort-{uuid.uuid4().hex[:8]}"
+    body = {
+        "slug": slug,
+        "name": "Testort",
+        "regional_key": f"09{uuid.uuid4().int % 10**10:010d}",
+        "federal_state": "BY",
+    }
+    forged = dev_token("another-secret-" + "x" * 40, role="platform_admin")
+    refused = httpx.post(
+        f"{platform.gateway_url}/api/v1/municipalities",
+        json=body,
+        headers={"Authorization": f"Bearer {forged}"},
+    )
+    assert refused.status_code == 401
+    assert refused.headers["content-type"] == "application/problem+json"
+    accepted = httpx.post(
+        f"{platform.gateway_url}/api/v1/municipalities",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert accepted.status_code == 201, accepted.text
+    assert httpx.get(f"{platform.gateway_url}/api/v1/municipalities/{slug}").status_code == 200
 
 
 def _alembic_heads(database_url: str) -> set[str]:
@@ -108,25 +140,20 @@ def _alembic_heads(database_url: str) -> set[str]:
     return asyncio.run(read())
 
 
-@pytest.mark.db
-def test_smartgov_migrate_is_idempotent(tmp_path: Path):
-    with fresh_databases(tmp_path) as urls:
-        env = {**os.environ, "SMARTGOV_DATA_DIR": str(tmp_path / "data")}
-        for name, url in urls.items():
-            env[f"{BY_NAME[name].env_prefix}_DATABASE_URL"] = url
-        outputs = [
-            subprocess.run(
-                [*SMARTGOV, "migrate"], env=env, capture_output=True, text=True, check=True
-            ).stdout
-            for _ in range(2)
-        ]
-        heads_after = {name: _alembic_heads(url) for name, url in urls.items()}
-    for output in outputs:
-        assert sorted(output.split()) == sorted(
-            word for name in ALL_COMPONENTS for word in (f"{name}:", "migrated")
-        )
-    for name, heads in heads_after.items():
-        assert len(heads) == 1, f"{name}: {heads}"
+def test_smartgov_migrate_is_idempotent(platform: RunningPlatform):
+    """The platform's databases were migrated at start-up; `smartgov migrate` again is a
+    no-op that succeeds and leaves each database at its one head."""
+    heads_before = {name: _alembic_heads(url) for name, url in platform.database_urls.items()}
+    env = {**os.environ, "SMARTGOV_DATA_DIR": str(platform.data_dir)}
+    for name, url in platform.database_urls.items():
+        env[f"{BY_NAME[name].env_prefix}_DATABASE_URL"] = url
+    output = subprocess.run(
+        [*SMARTGOV, "migrate"], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert output.splitlines() == [f"{name}: migrated" for name in ALL_COMPONENTS]
+    heads_after = {name: _alembic_heads(url) for name, url in platform.database_urls.items()}
+    assert heads_after == heads_before
+    assert all(len(heads) == 1 for heads in heads_after.values())
 
 
 @pytest.mark.db

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import time
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from prometheus_client import Counter, Histogram
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -32,6 +34,17 @@ HTTP_LATENCY = Histogram(
 access_log = logging.getLogger("servicekit.access")
 SLOW_SECONDS = 1.0
 error_log = logging.getLogger("servicekit.errors")
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """True when `exc` means the database cannot be reached (503), not a bug (500): a
+    failure to get a connection (SQLAlchemy wraps those without a statement), a connection
+    lost mid-request, or the pool exhausted."""
+    if isinstance(exc, sa_exc.TimeoutError):
+        return True
+    if isinstance(exc, sa_exc.DBAPIError):
+        return exc.statement is None or exc.connection_invalidated
+    return False
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -83,6 +96,14 @@ class RequestContextMiddleware:
             error_log.exception("unhandled error", extra={"path": scope["path"]})
             if status_sent:
                 raise
+            if database_unavailable(sys.exc_info()[1]):
+                await problem_response(
+                    503,
+                    "A backing service is temporarily unavailable. Retry shortly.",
+                    instance=scope["path"],
+                    headers={"Retry-After": "2"},  # as problems._unavailable
+                )(scope, receive, send_with_id)
+                return
             await problem_response(
                 500,
                 "An internal error occurred. It has been logged; quote the X-Request-ID "

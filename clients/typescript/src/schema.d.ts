@@ -3469,6 +3469,8 @@ export interface components {
         HarvestSourceIn: {
             /**
              * Kind
+             * @description `ckan`: a CKAN Action API (package_search, paged, incremental by metadata_modified); `dcat`: a DCAT RDF catalogue (Turtle, RDF/XML or JSON-LD).
+             * @example ckan
              * @enum {string}
              */
             kind: "ckan" | "dcat";
@@ -5730,7 +5732,10 @@ export interface components {
          *       "limit": 1,
          *       "offset": 1,
          *       "records": [
-         *         {}
+         *         {
+         *           "Anzahl": 12,
+         *           "Art": "Linde"
+         *         }
          *       ],
          *       "resource_id": "string",
          *       "total": 1
@@ -5753,7 +5758,16 @@ export interface components {
             limit: number;
             /** Offset */
             offset: number;
-            /** Records */
+            /**
+             * Records
+             * @description One object per row, keyed by column name; the columns are the file's own (see `fields`), so they cannot be declared here.
+             * @example [
+             *       {
+             *         "Anzahl": 12,
+             *         "Art": "Linde"
+             *       }
+             *     ]
+             */
             records: {
                 [key: string]: unknown;
             }[];

@@ -30,7 +30,13 @@ StorageDep = Annotated[FileStorage, Depends(get_storage)]
 class Rows(BaseModel):
     resource_id: str
     fields: list[dict[str, str]] = Field(examples=[[{"name": "Art", "type": "string"}]])
-    records: list[dict[str, Any]]
+    records: list[Annotated[dict[str, Any], Field(description="A row keyed by column name.")]] = (
+        Field(
+            description="One object per row, keyed by column name; the columns are the file's own "
+            "(see `fields`), so they cannot be declared here.",
+            examples=[[{"Art": "Linde", "Anzahl": 12}]],
+        )
+    )
     total: int
     limit: int
     offset: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Body, Depends, Request
 from sqlalchemy import select
 
 from catalog_service.harvest import service
@@ -82,7 +82,7 @@ async def run_now(
     db: DbDep,
     principal: PrincipalDep,
     request: Request,
-    body: RunRequest | None = None,
+    body: Annotated[RunRequest | None, Body(examples=[{"full": False}])] = None,
 ) -> HarvestRunOut:
     async with db.sessions() as session:
         source = await service.find_source(session, principal, source_id)

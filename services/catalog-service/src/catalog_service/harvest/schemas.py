@@ -19,7 +19,11 @@ class HarvestSourceIn(BaseModel):
         description="CKAN: the site's base URL. DCAT: the catalogue's URL (e.g. .../catalog.ttl).",
         examples=["https://opendata.kreis.example"],
     )  # fmt: skip
-    kind: Literal["ckan", "dcat"]
+    kind: Literal["ckan", "dcat"] = Field(
+        description="`ckan`: a CKAN Action API (package_search, paged, incremental by "
+        "metadata_modified); `dcat`: a DCAT RDF catalogue (Turtle, RDF/XML or JSON-LD).",
+        examples=["ckan"],
+    )
     schedule_minutes: int | None = Field(
         default=None,
         ge=5,

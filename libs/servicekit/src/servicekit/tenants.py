@@ -32,7 +32,10 @@ class Tenants:
     async def apply(self, session: AsyncSession, event: CloudEvent) -> None:
         data = event.data
         table = self.table
-        existing = (await session.execute(select(table).where(table.c.id == data["id"]))).first()
+        municipality_id = uuid.UUID(str(data["id"]))  # JSON carries the id as a string
+        existing = (
+            await session.execute(select(table).where(table.c.id == municipality_id))
+        ).first()
         values = {
             "slug": data["slug"],
             "name": data["name"],
@@ -41,9 +44,11 @@ class Tenants:
             "updated_at": event.time,
         }
         if existing is None:
-            await session.execute(table.insert().values(id=data["id"], **values))
+            await session.execute(table.insert().values(id=municipality_id, **values))
         elif existing.updated_at <= event.time:
-            await session.execute(table.update().where(table.c.id == data["id"]).values(**values))
+            await session.execute(
+                table.update().where(table.c.id == municipality_id).values(**values)
+            )
 
     def handlers(self) -> dict[str, Handler]:
         return {REGISTERED: self.apply, UPDATED: self.apply}

@@ -6,10 +6,11 @@ from catalog_service import __doc__ as description
 from catalog_service.ckan.router import router as ckan_router
 from catalog_service.database import Base, kit, outbox, tenants
 from catalog_service.datasets.router import router as datasets_router
+from catalog_service.dcat.router import router as dcat_router
 from catalog_service.demand.handlers import handlers as demand_handlers
 from catalog_service.demand.router import router as demand_router
-from catalog_service.dcat.router import router as dcat_router
 from catalog_service.files.storage import LocalStorage
+from catalog_service.models import __all__ as _every_model  # noqa: F401  (foreign keys resolve)
 from catalog_service.organizations.router import router as organizations_router
 from catalog_service.settings import Settings
 from servicekit.runtime import create_app as create_service_app

@@ -33,6 +33,24 @@ MAX_REQUESTS = 200
 STATUS = {"submitted": "open", "under_consideration": "open", "accepted": "open"}
 
 
+_ERROR_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
+        "required": ["code", "description"],
+    },
+}
+# Open311 answers errors as its own JSON list, not problem+json.
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": "Open311 error list",
+        "content": {"application/json": {"schema": _ERROR_SCHEMA}},
+    }
+    for status in (400, 401, 403, 404, 409, 422, 429)
+}
+
+
 def _error(status: int, description: str) -> JSONResponse:
     return JSONResponse([{"code": status, "description": description}], status_code=status)
 
@@ -119,6 +137,7 @@ async def _payload(request: Request) -> dict[str, str]:
     "in the process's problem-collection phase. The caller is the signed-in participant, or "
     "a guest where the process allows guests.",
     status_code=201,
+    responses=ERRORS,
 )
 async def create_request(
     db: DB, request: Request, actor: Annotated[Actor, Depends(get_writer)]

@@ -36,3 +36,11 @@ async def test_moderators_open_and_close_but_do_not_set_up(client, identity, mak
     assert closed.json()["status"] == "closed"
     other = identity("moderator", "beispielhausen")
     assert (await client.post(f"{url}/open", headers=other)).status_code in (403, 404, 409)
+
+
+def test_demo_picks_a_public_use_case_as_the_use_case_service_lists_it():
+    from participation_service import demo
+
+    listed = {"items": [{"status": "assessed", "visibility": "public", "id": "x"}]}
+    assert demo._eligible(listed["items"][0])
+    assert not demo._eligible({"status": "draft", "visibility": "internal"})

@@ -57,7 +57,8 @@ def _published_use_case(r: httpx.Response) -> bool:
 
 
 def _eligible(item: dict[str, Any]) -> bool:
-    return item.get("status") == "published" and item.get("visibility", "public") == "public"
+    # Use cases have lifecycle statuses (draft ... scaled); public ones are published.
+    return item.get("visibility") == "public" and item.get("status") != "retired"
 
 
 async def seed(client: httpx.AsyncClient, auth: AuthHeaders) -> None:

@@ -70,7 +70,9 @@ def test_deeply_nested_json(gw: Gateway):
     for path in ("/api/v1/use-cases", "/api/v1/datasets", "/api/v1/processes"):
         body = b'{"municipality": "musterstadt", "title": ' + nested + b"}"
         refused(post_raw(gw, path, body), 400, 422)
-    refused(post_raw(gw, "/api/action/package_search", b'{"q": ' + nested + b"}"), 400, 409, 422)
+    ckan = post_raw(gw, "/api/action/package_search", b'{"q": ' + nested + b"}")
+    assert ckan.status_code == 400  # the CKAN API answers in its own envelope
+    assert ckan.json()["success"] is False
 
 
 @pytest.mark.usefixtures("unchanged")
@@ -100,7 +102,8 @@ def test_sql_looking_strings_are_data_not_code(gw: Gateway):
             assert found.status_code in (200, 422), found.text
             if found.status_code == 200:
                 assert found.json()["items"] == []
-        refused(gw.get("/api/v1/use-cases", params={"municipality": text}), 422)
+        filtered = gw.get("/api/v1/use-cases", params={"municipality": text})
+        assert filtered.status_code == 200 and filtered.json()["items"] == [], filtered.text
         refused(gw.get(f"/api/v1/datasets/{text}"), 404, 422)
         refused(gw.get("/api/v1/portfolio", "editor", params={"municipality": text}), 422)
 

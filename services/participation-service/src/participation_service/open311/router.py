@@ -196,6 +196,7 @@ async def create_request(
     summary="Open311: list service requests",
     description="Problems of visible processes, newest first (at most 200). Filters: "
     "`service_request_id` (comma-separated), `service_code`, `start_date`, `end_date`, `status`.",
+    responses={400: ERRORS[400]},
 )
 async def list_requests(
     db: DB,
@@ -243,6 +244,7 @@ async def list_requests(
     operation_id="open311GetRequest",
     summary="Open311: one service request",
     description="A list with the one request, as GeoReport v2 answers.",
+    responses={404: ERRORS[404]},
 )
 async def get_request(
     service_request_id: str, db: DB, actor: Annotated[Actor, Depends(get_actor)]

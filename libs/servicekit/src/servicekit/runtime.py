@@ -21,7 +21,11 @@ from servicekit.events.streams import stream_for_subject
 from servicekit.idempotency import IdempotencyMiddleware
 from servicekit.identity import InternalTokenVerifier
 from servicekit.logs import configure_logging
-from servicekit.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from servicekit.middleware import (
+    BodyLimitMiddleware,
+    NulCharacterMiddleware,
+    RequestContextMiddleware,
+)
 from servicekit.problems import PROBLEM_JSON, install_problem_handlers, problem_response
 from servicekit.settings import ServiceSettings
 from servicekit.tables import KitTables
@@ -150,6 +154,7 @@ def create_app(
     install_problem_handlers(app)
     app.add_middleware(IdempotencyMiddleware, db_provider=lambda: runtime.db, kit=kit)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(NulCharacterMiddleware)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     app.include_router(operations_router())
     for router in routers:

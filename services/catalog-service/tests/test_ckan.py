@@ -128,3 +128,14 @@ async def test_harvester_style_paging_and_filters(live):
         assert too_many.status_code == 409
         assert too_many.json()["error"]["__type"] == "Validation Error"
         assert "rows" in too_many.json()["error"]
+
+
+async def test_deeply_nested_json_body_is_a_400_not_a_500(client):
+    """Found by the platform's abuse tests: json.loads raised RecursionError."""
+    depth = 100_000
+    body = b'{"q": ' + b"[" * depth + b"]" * depth + b"}"
+    r = await client.post(
+        "/api/3/action/package_search", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert r.status_code == 400
+    assert r.json()["success"] is False

@@ -218,3 +218,22 @@ class BodyLimitMiddleware:
             headers={"Connection": "close"},
         )
         await response(scope, receive, send)
+
+
+class NulCharacterMiddleware:
+    """400 for a NUL character in the path or query: no text field may hold one, and
+    PostgreSQL refuses it in text (asyncpg would raise, a 500)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            query: bytes = scope.get("query_string", b"")
+            if "\x00" in scope["path"] or b"\x00" in query or b"%00" in query.lower():
+                response = problem_response(
+                    400, "The request contains a NUL character.", instance=scope["path"]
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -22,7 +22,11 @@ from servicekit.events.streams import stream_for_subject
 from servicekit.idempotency import IdempotencyMiddleware
 from servicekit.identity import InternalTokenVerifier
 from servicekit.logs import configure_logging
-from servicekit.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from servicekit.middleware import (
+    BodyLimitMiddleware,
+    NulCharacterMiddleware,
+    RequestContextMiddleware,
+)
 from servicekit.problems import PROBLEM_JSON, install_problem_handlers, problem_response
 from servicekit.settings import ServiceSettings
 from servicekit.tables import KitTables
@@ -159,6 +163,7 @@ def create_app(
         max_bytes=settings.max_body_bytes,
         overrides=tuple(body_limit_overrides),
     )
+    app.add_middleware(NulCharacterMiddleware)
     app.add_middleware(
         RequestContextMiddleware, service=settings.service_name, access_log=settings.access_log
     )

@@ -18,6 +18,7 @@ from catalog_service.files.router import router as files_router
 from catalog_service.files.storage import LocalStorage
 from catalog_service.harvest.router import router as harvest_router
 from catalog_service.harvest.scheduler import scheduler
+from catalog_service.models import __all__ as _every_model  # noqa: F401  (foreign keys resolve)
 from catalog_service.organizations.router import router as organizations_router
 from catalog_service.settings import Settings
 from servicekit.runtime import create_app as create_service_app

@@ -57,7 +57,7 @@ async def _params(request: Request) -> dict[str, Any]:
         return {}
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
         raise CkanError("Bad Request", "Bad request - JSON Error: invalid JSON body", 400) from None
     if not isinstance(body, dict):
         raise CkanError("Bad Request", "Bad request - Request data JSON decoded to a non-dict", 400)

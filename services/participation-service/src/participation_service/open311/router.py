@@ -39,6 +39,24 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+_ERROR_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
+        "required": ["code", "description"],
+    },
+}
+# Open311 answers errors as its own JSON list, not problem+json.
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": "Open311 error list",
+        "content": {"application/json": {"schema": _ERROR_SCHEMA}},
+    }
+    for status in (400, 401, 403, 404, 409, 422, 429)
+}
+
+
 def _error(status: int, description: str) -> JSONResponse:
     return JSONResponse([{"code": status, "description": description}], status_code=status)
 
@@ -126,6 +144,7 @@ async def _payload(request: Request) -> dict[str, str]:
     "a guest where the process allows guests.",
     status_code=201,
     openapi_extra={"security": OPTIONALLY_AUTHENTICATED},  # guests may post
+    responses=ERRORS,
 )
 async def create_request(
     db: DB, request: Request, actor: Annotated[Actor, Depends(get_writer)]
@@ -184,6 +203,7 @@ async def create_request(
     summary="Open311: list service requests",
     description="Problems of visible processes, newest first (at most 200). Filters: "
     "`service_request_id` (comma-separated), `service_code`, `start_date`, `end_date`, `status`.",
+    responses={400: ERRORS[400]},
 )
 async def list_requests(
     db: DB,
@@ -231,6 +251,7 @@ async def list_requests(
     operation_id="open311GetRequest",
     summary="Open311: one service request",
     description="A list with the one request, as GeoReport v2 answers.",
+    responses={404: ERRORS[404]},
 )
 async def get_request(
     service_request_id: str, db: DB, actor: Annotated[Actor, Depends(get_actor)]

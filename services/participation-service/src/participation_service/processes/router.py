@@ -105,8 +105,8 @@ async def update_process(
     "/{process_id}/open",
     operation_id="openProcess",
     summary="Open a consultation",
-    description="Publishes the draft; participation follows the phase dates. Emits "
-    "`participation.process.opened`.",
+    description="Editors or moderators publish the draft; participation follows the phase "
+    "dates. Emits `participation.process.opened`.",
     responses=problem_responses(401, 403, 404, 409, 429),
 )
 async def open_process(
@@ -119,7 +119,7 @@ async def open_process(
     "/{process_id}/close",
     operation_id="closeProcess",
     summary="Close a consultation",
-    description="Ends participation. Emits `participation.process.closed`.",
+    description="Editors or moderators end participation. Emits `participation.process.closed`.",
     responses=problem_responses(401, 403, 404, 409, 429),
 )
 async def close_process(

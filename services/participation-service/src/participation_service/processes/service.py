@@ -157,10 +157,16 @@ async def list_(
         return [to_out(p, titles.get(p.use_case_id)) for p in rows], cursor
 
 
-async def _editable(session: AsyncSession, actor: Actor, process_id: uuid.UUID) -> Process:
+async def _editable(
+    session: AsyncSession, actor: Actor, process_id: uuid.UUID, *roles: Role
+) -> Process:
     process = await visible_process(session, actor, process_id)
-    actor.principal.require_role(process.municipality, Role.EDITOR)
+    actor.principal.require_role(process.municipality, *(roles or (Role.EDITOR,)))
     return process
+
+
+# Moderators run a consultation: they open and close it; editors set it up.
+RUNS_PROCESS = (Role.EDITOR, Role.MODERATOR)
 
 
 async def update(
@@ -197,7 +203,7 @@ def _event_data(process: Process) -> dict[str, object]:
 
 async def open_(db: Database, actor: Actor, process_id: uuid.UUID) -> ProcessOut:
     async with db.transaction() as session:
-        process = await _editable(session, actor, process_id)
+        process = await _editable(session, actor, process_id, *RUNS_PROCESS)
         if process.status != "draft":
             raise Conflict(f"The process is {process.status}; only a draft can be opened.")
         use_case = await session.get(UseCaseView, process.use_case_id)
@@ -234,7 +240,7 @@ async def close_in(session: AsyncSession, process: Process) -> None:
 
 async def close(db: Database, actor: Actor, process_id: uuid.UUID) -> ProcessOut:
     async with db.transaction() as session:
-        process = await _editable(session, actor, process_id)
+        process = await _editable(session, actor, process_id, *RUNS_PROCESS)
         if process.status == "closed":
             raise Conflict("The process is already closed.")
         await close_in(session, process)

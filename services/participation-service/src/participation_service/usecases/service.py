@@ -41,9 +41,9 @@ async def apply(session: AsyncSession, event: CloudEvent) -> None:
     view.visibility = str(data.get("visibility") or "public")[:40]
     view.version = version
     view.updated_at = event.time
+    # Published means "announced public" (`usecase.usecase.published`); the use case's own
+    # status (draft, problem_defined, ...) is its lifecycle step and never unpublishes it.
     view.published = view.published or action == "published" or status == "published"
-    if status == "draft":
-        view.published = False
     view.archived = action == "archived" or status == "archived"
     await session.flush()
     if view.archived:

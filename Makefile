@@ -63,5 +63,11 @@ fmt: install
 bench: install
 	$(UV) run python -m bench $(if $(QUICK),--quick,)
 
+# Long fuzzing profile: schemathesis through the gateway, 100 examples per operation.
+fuzz: install
+	SMARTGOV_FUZZ_EXAMPLES=100 $(UV) run pytest tests/e2e/test_fuzz.py -q -p no:cacheprovider
+	@if [ -n "$$SMARTGOV_TEST_POSTGRES_URL" ]; then \
+		SMARTGOV_TEST_DB=postgres SMARTGOV_FUZZ_EXAMPLES=100 $(UV) run pytest tests/e2e/test_fuzz.py -q -p no:cacheprovider; fi
+
 clean:
 	rm -rf .smartgov/*.db* .smartgov/nats .smartgov/logs

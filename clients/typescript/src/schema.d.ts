@@ -927,7 +927,7 @@ export interface paths {
         put?: never;
         /**
          * Close a consultation
-         * @description Ends participation. Emits `participation.process.closed`.
+         * @description Editors or moderators end participation. Emits `participation.process.closed`.
          */
         post: operations["closeProcess"];
         delete?: never;
@@ -991,7 +991,7 @@ export interface paths {
         put?: never;
         /**
          * Open a consultation
-         * @description Publishes the draft; participation follows the phase dates. Emits `participation.process.opened`.
+         * @description Editors or moderators publish the draft; participation follows the phase dates. Emits `participation.process.opened`.
          */
         post: operations["openProcess"];
         delete?: never;
@@ -15771,6 +15771,18 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
+            /** @description Open311 error list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -15828,42 +15840,88 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Unauthorized */
+            /** @description Open311 error list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description Open311 error list */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        code: number;
+                        description: string;
+                    }[];
                 };
             };
-            /** @description Conflict */
+            /** @description Open311 error list */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description Open311 error list */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description Open311 error list */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        code: number;
+                        description: string;
+                    }[];
                 };
             };
-            /** @description Unprocessable Entity */
+            /** @description Open311 error list */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        code: number;
+                        description: string;
+                    }[];
                 };
             };
-            /** @description Too Many Requests */
+            /** @description Open311 error list */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        code: number;
+                        description: string;
+                    }[];
                 };
             };
             /** @description Service Unavailable */
@@ -15897,6 +15955,18 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Open311 error list */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: number;
+                        description: string;
+                    }[];
                 };
             };
             /** @description Validation Error */

@@ -92,6 +92,9 @@ def test_every_error_is_problem_json(merged: dict[str, Any]) -> None:
             if path.startswith(CKAN) and "CKAN envelope" in response["description"]:
                 envelope = content["application/json"]["schema"]
                 assert envelope["properties"]["success"] == {"const": False}, path
+            elif path.startswith("/open311/") and response["description"] == "Open311 error list":
+                # GeoReport v2 answers errors as its own list of {code, description}.
+                assert content["application/json"]["schema"]["type"] == "array", path
             elif status[0] in "45":
                 schema = (content.get("application/problem+json") or {}).get("schema")
                 if list(content) != ["application/problem+json"] or schema != {"$ref": PROBLEM}:

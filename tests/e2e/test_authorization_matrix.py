@@ -24,6 +24,8 @@ from harness.polling import eventually
 from catalog_service import demo as catalog_demo
 from usecase_service import demo as usecase_demo
 
+CSV = b"Art;Anzahl\nLinde;12\nEiche;7\n"
+
 # anonymous participant editor moderator admin other_editor platform_admin key_read key_write
 MATRIX: dict[str, str] = {
     # gateway
@@ -78,6 +80,16 @@ MATRIX: dict[str, str] = {
     "GET /api/v1/datasets/{id_or_name}/quality": "200 200 200 200 200 200 200 200 200",
     "POST /api/v1/datasets/{id_or_name}/distributions": "401 404 201 403 201 404 201 403 201",
     "GET /api/v1/distributions/{distribution_id}": "200 200 200 200 200 200 200 200 200",
+    "PUT /api/v1/distributions/{distribution_id}/file": "401 404 200 403 200 404 200 403 200",
+    "GET /api/v1/distributions/{distribution_id}/file": "200 200 200 200 200 200 200 200 200",
+    "GET /api/v1/distributions/{distribution_id}/preview": "200 200 200 200 200 200 200 200 200",
+    "GET /api/v1/distributions/{distribution_id}/rows": "200 200 200 200 200 200 200 200 200",
+    "POST /api/v1/harvest-sources": "401 403 403 403 201 403 201 403 403",
+    # Harvest sources are configuration: signed-in callers list their own municipality's
+    # (empty for outsiders); runs are visible to members only.
+    "GET /api/v1/harvest-sources": "401 200 200 200 200 200 200 200 200",
+    "POST /api/v1/harvest-sources/{source_id}/runs": "401 404 201 403 201 404 201 403 201",
+    "GET /api/v1/harvest-sources/{source_id}/runs": "404 404 200 200 200 404 200 200 200",
     "PATCH /api/v1/distributions/{distribution_id}": "401 404 200 403 200 404 200 403 200",
     "DELETE /api/v1/distributions/{distribution_id}": "401 404 204 403 204 404 204 403 204",
     "POST /api/v1/organizations": "401 403 403 403 201 403 201 403 403",
@@ -131,6 +143,7 @@ MATRIX: dict[str, str] = {
     "GET /api/v1/moderation/log": "401 403 403 200 200 403 200 403 403",
     "GET /api/v1/processes/{process_id}/results": "200 200 200 200 200 200 200 200 200",
     "GET /api/v1/processes/{process_id}/results.csv": "200 200 200 200 200 200 200 200 200",
+    "GET /api/v1/processes/{process_id}/results.json": "200 200 200 200 200 200 200 200 200",
     "POST /api/v1/processes/{process_id}/results/publish": "401 403 200 403 200 403 200 403 200",
     "GET /api/v1/participants/me": "401 200 200 200 200 200 200 404 404",
     "PUT /api/v1/participants/me": "401 200 200 200 200 200 200 403 200",
@@ -179,6 +192,19 @@ class World:
         self.org = org["name"]
         self.dataset = self.fresh_dataset(publish=True)
         self.distribution = self.fresh_distribution()
+        self.file_distribution = self.fresh_distribution()
+        gw.ok(
+            "PUT",
+            f"/api/v1/distributions/{self.file_distribution}/file",
+            "editor",
+            content=CSV,
+            headers={"Content-Type": "text/csv"},
+            params={"filename": "baeume.csv"},
+        )
+        self.harvest_source = str(
+            gw.ok("POST", "/api/v1/harvest-sources", "admin", json=self.harvest_source_body(),
+                  expect=201)["id"]
+        )  # fmt: skip
         self.use_case = self.fresh_use_case(steps=usecase_demo.STEPS)
         self.bpmn = gw.get(f"/api/v1/use-cases/{self.use_case}/process/as_is/bpmn").content
         self.settings = gw.ok("GET", f"/api/v1/usecase-settings/{HOME}", "editor")
@@ -204,6 +230,15 @@ class World:
         if publish:
             self.gw.ok("POST", f"/api/v1/datasets/{made['id']}/publish", "editor")
         return str(made["name"])
+
+    def harvest_source_body(self) -> dict[str, Any]:
+        # Nothing listens on port 9: a run fails fast and reports it, which is all we need.
+        return {
+            "organization": self.org,
+            "title": self.unique("Quelle"),
+            "url": "http://127.0.0.1:9",
+            "kind": "ckan",
+        }
 
     def fresh_distribution(self) -> str:
         body = {"title": "CSV", "download_url": "https://example.org/x.csv", "format": "CSV"}
@@ -414,6 +449,31 @@ def catalog_entries() -> dict[str, Build]:
         "GET /api/v1/distributions/{distribution_id}": lambda w, who: Call(
             f"/api/v1/distributions/{w.distribution}"
         ),
+        "PUT /api/v1/distributions/{distribution_id}/file": lambda w, who: Call(
+            f"/api/v1/distributions/{w.fresh_distribution()}/file",
+            content=CSV,
+            headers={"Content-Type": "text/csv"},
+            params={"filename": "baeume.csv"},
+        ),
+        "GET /api/v1/distributions/{distribution_id}/file": lambda w, who: Call(
+            f"/api/v1/distributions/{w.file_distribution}/file"
+        ),
+        "GET /api/v1/distributions/{distribution_id}/preview": lambda w, who: Call(
+            f"/api/v1/distributions/{w.file_distribution}/preview"
+        ),
+        "GET /api/v1/distributions/{distribution_id}/rows": lambda w, who: Call(
+            f"/api/v1/distributions/{w.file_distribution}/rows"
+        ),
+        "POST /api/v1/harvest-sources": lambda w, who: Call(
+            "/api/v1/harvest-sources", json=w.harvest_source_body()
+        ),
+        "GET /api/v1/harvest-sources": lambda w, who: Call("/api/v1/harvest-sources"),
+        "POST /api/v1/harvest-sources/{source_id}/runs": lambda w, who: Call(
+            f"/api/v1/harvest-sources/{w.harvest_source}/runs"
+        ),
+        "GET /api/v1/harvest-sources/{source_id}/runs": lambda w, who: Call(
+            f"/api/v1/harvest-sources/{w.harvest_source}/runs"
+        ),
         "PATCH /api/v1/distributions/{distribution_id}": lambda w, who: Call(
             f"/api/v1/distributions/{w.distribution}", json={"description": "Zeitreihe"}
         ),
@@ -552,6 +612,9 @@ def participation_entries() -> dict[str, Build]:
         ),
         "GET /api/v1/processes/{process_id}/results.csv": lambda w, who: Call(
             f"{pr}/{w.process}/results.csv"
+        ),
+        "GET /api/v1/processes/{process_id}/results.json": lambda w, who: Call(
+            f"{pr}/{w.process}/results.json"
         ),
         "POST /api/v1/processes/{process_id}/results/publish": lambda w, who: Call(
             f"{pr}/{w.process}/results/publish", json={"summary": "Zwischenstand"}

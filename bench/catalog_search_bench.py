@@ -1,4 +1,4 @@
-"""Catalogue figures for `python -m bench`, measured by `bench/catalog_bench.py`:
+"""Catalogue figures for `python -m bench`, measured by `bench/catalog_search.py`:
 
 - `package_search` (text + 5 facets) p95 at 100,000 datasets on PostgreSQL, c=8 (target <= 50 ms);
 - harvest rate from a fake CKAN (target >= 500 datasets/s);
@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.catalog_bench import export_memory, generate, harvest_rate, search_load, start_service
+from bench.catalog_search import export_memory, generate, harvest_rate, search_load, start_service
 from bench.figures import figure
 from bench.settings import backends, database
 from servicekit.migrations import upgrade

@@ -1,7 +1,9 @@
 """Catalogue benchmarks: package_search latency, harvest throughput, streamed export memory.
 
-    uv run python bench/catalog_bench.py --db postgres --datasets 100000
-    uv run python bench/catalog_bench.py --db sqlite --datasets 20000 --quick
+Standalone (any size); `bench/catalog_search_bench.py` runs it inside `python -m bench`:
+
+    uv run python bench/catalog_search.py --db postgres --datasets 100000
+    uv run python bench/catalog_search.py --db sqlite --datasets 20000 --quick
 
 PostgreSQL needs SMARTGOV_TEST_POSTGRES_URL (an admin URL; a scratch database is created and
 dropped). The service runs as its own process (`catalog-service serve`), the load comes from

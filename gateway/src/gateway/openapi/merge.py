@@ -7,31 +7,10 @@ import json
 from typing import Any
 
 from gateway.routing import RouteTable
+from servicekit.openapi import SECURITY_SCHEMES
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
-SECURITY_SCHEMES: dict[str, Any] = {
-    "bearerAuth": {
-        "type": "http",
-        "scheme": "bearer",
-        "bearerFormat": "JWT",
-        "description": "An OIDC access token of the platform's identity provider "
-        "(or, in dev mode, a token from `smartgov token`).",
-    },
-    "apiKeyHeader": {
-        "type": "apiKey",
-        "in": "header",
-        "name": "X-API-Key",
-        "description": "An API key of a municipal system.",
-    },
-    "apiKeyAuthorization": {
-        "type": "apiKey",
-        "in": "header",
-        "name": "Authorization",
-        "description": "`ApiKey <key>`; on the CKAN API paths the bare key, "
-        "as CKAN clients send it.",
-    },
-}
 SECURITY: list[dict[str, list[str]]] = [
     {},
     {"bearerAuth": []},

@@ -24,7 +24,7 @@ import pytest
 
 from servicekit.identity import generate_keypair
 from servicekit.testing.databases import fresh_database
-from servicekit.testing.nats import NatsServer, free_port
+from servicekit.testing.nats import NatsServer, free_ports
 
 # Runs on SQLite and again on PostgreSQL (asyncpg from the image's own environment).
 pytestmark = pytest.mark.db
@@ -283,7 +283,7 @@ def from_images(
     private_pem, public_pem = generate_keypair()
     (work / "private.pem").write_text(private_pem)
     (work / "public.pem").write_text(public_pem)
-    ports = {target: free_port() for target in TARGETS}
+    ports = dict(zip(TARGETS, free_ports(len(TARGETS)), strict=True))
     started: dict[str, Started] = {}
     try:
         for target, (package, _, prefix) in TARGETS.items():

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 
 from harness.polling import eventually
-from servicekit.testing.nats import NatsServer, free_port
+from servicekit.testing.nats import NatsServer, free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 ROLES = ("producer", "consumer")
@@ -25,7 +25,9 @@ class KitPair:
     nats: NatsServer
     database_urls: dict[str, str]
     log_dir: Path
-    ports: dict[str, int] = field(default_factory=lambda: {r: free_port() for r in ROLES})
+    ports: dict[str, int] = field(
+        default_factory=lambda: dict(zip(ROLES, free_ports(len(ROLES)), strict=True))
+    )
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     written: list[str] = field(default_factory=list)
 

@@ -13,7 +13,7 @@ import pytest
 from servicekit.events.bus import EventBus
 from servicekit.events.streams import StreamSpec
 from servicekit.settings import ServiceSettings
-from servicekit.testing.nats import free_port, nats_server_binary, wait_for_port
+from servicekit.testing.nats import free_ports, nats_server_binary, wait_for_port
 
 
 def test_the_setting_is_read_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -28,8 +28,8 @@ def test_the_setting_is_read_and_bounded(monkeypatch: pytest.MonkeyPatch) -> Non
 @pytest.fixture
 def nats_cluster(tmp_path: Path) -> Iterator[list[tuple[subprocess.Popen[bytes], int]]]:
     """Three JetStream servers routed into one cluster on loopback ports."""
-    client_ports = [free_port() for _ in range(3)]
-    route_ports = [free_port() for _ in range(3)]
+    ports = free_ports(6)
+    client_ports, route_ports = ports[:3], ports[3:]
     routes = ",".join(f"nats://127.0.0.1:{p}" for p in route_ports)
     nodes = []
     try:

@@ -14,6 +14,7 @@ import httpx
 
 from servicekit.settings import sqlite_url_for
 from servicekit.testing.nats import NatsServer, free_port
+from servicekit.testing.nats import free_ports as distinct_free_ports
 from smartgov_cli.components import BY_NAME, COMPONENTS, Component
 from smartgov_cli.devkeys import ensure_keys
 
@@ -62,7 +63,8 @@ def default_ports() -> dict[str, int]:
 
 def free_ports() -> dict[str, int]:
     """A free port per component, for a platform that must not collide with another."""
-    return {c.name: free_port() for c in COMPONENTS}
+    ports = distinct_free_ports(len(COMPONENTS))
+    return {c.name: port for c, port in zip(COMPONENTS, ports, strict=True)}
 
 
 def migrate(component: Component, env: dict[str, str]) -> None:

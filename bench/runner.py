@@ -92,8 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     figures: list[dict[str, Any]] = []
     failures: list[str] = []
     skipped: list[str] = []
+    module_seconds: dict[str, float] = {}
     for name in discover(args.only):
         print(f"running {name} ...", file=sys.stderr, flush=True)
+        module_started = time.monotonic()
         try:
             module = importlib.import_module(f"bench.{name}")
             if not callable(getattr(module, "run", None)):
@@ -104,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         except Exception:
             failures.append(name)
             traceback.print_exc()
+        module_seconds[name] = round(time.monotonic() - module_started, 1)
     previous: list[dict[str, Any]] = []
     if args.output.exists():
         previous = json.loads(args.output.read_text()).get("figures", [])
@@ -116,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     document["meta"]["failed_benchmarks"] = failures
     document["meta"]["skipped_benchmarks"] = skipped
     document["meta"]["regressions"] = flagged
+    document["meta"]["module_seconds"] = module_seconds
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     print(table(figures))

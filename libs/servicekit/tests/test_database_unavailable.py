@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import exc as sa_exc
 
 from sampleapp import make_app
-from servicekit.middleware import database_unavailable
+from servicekit.problems import dependency_unavailable
 from servicekit.testing.apps import service_client
 from servicekit.testing.nats import NatsServer
 
@@ -19,6 +19,8 @@ from servicekit.testing.nats import NatsServer
         (sa_exc.DBAPIError(None, None, OSError("connection refused")), True),  # on connect
         (sa_exc.DBAPIError("SELECT 1", {}, Exception("lost"), connection_invalidated=True), True),
         (sa_exc.TimeoutError("QueuePool limit reached"), True),
+        (sa_exc.OperationalError("SELECT 1", {}, Exception("server closed")), True),
+        (ConnectionRefusedError(), True),
         (sa_exc.DBAPIError("SELECT nope", {}, Exception("syntax error")), False),
         (sa_exc.IntegrityError("INSERT", {}, Exception("duplicate key")), False),
         (ValueError("a bug"), False),
@@ -26,7 +28,7 @@ from servicekit.testing.nats import NatsServer
     ],
 )
 def test_database_unavailable_tells_outages_from_bugs(error, unavailable):
-    assert database_unavailable(error) is unavailable
+    assert dependency_unavailable(error) is unavailable
 
 
 async def test_request_against_an_unreachable_database_is_503_problem(

@@ -11,12 +11,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from prometheus_client import Counter, Histogram
-from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicekit.logs import request_id_var
-from servicekit.problems import problem_response
+from servicekit.problems import dependency_unavailable, problem_response, unavailable_response
 
 REQUEST_ID_HEADER = "x-request-id"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
@@ -34,17 +33,6 @@ HTTP_LATENCY = Histogram(
 access_log = logging.getLogger("servicekit.access")
 SLOW_SECONDS = 1.0
 error_log = logging.getLogger("servicekit.errors")
-
-
-def database_unavailable(exc: BaseException | None) -> bool:
-    """True when `exc` means the database cannot be reached (503), not a bug (500): a
-    failure to get a connection (SQLAlchemy wraps those without a statement), a connection
-    lost mid-request, or the pool exhausted."""
-    if isinstance(exc, sa_exc.TimeoutError):
-        return True
-    if isinstance(exc, sa_exc.DBAPIError):
-        return exc.statement is None or exc.connection_invalidated
-    return False
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -96,13 +84,8 @@ class RequestContextMiddleware:
             error_log.exception("unhandled error", extra={"path": scope["path"]})
             if status_sent:
                 raise
-            if database_unavailable(sys.exc_info()[1]):
-                await problem_response(
-                    503,
-                    "A backing service is temporarily unavailable. Retry shortly.",
-                    instance=scope["path"],
-                    headers={"Retry-After": "2"},  # as problems._unavailable
-                )(scope, receive, send_with_id)
+            if dependency_unavailable(sys.exc_info()[1]):
+                await unavailable_response(scope["path"])(scope, receive, send_with_id)
                 return
             await problem_response(
                 500,

@@ -181,22 +181,39 @@ UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
-async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
-    """A dependency (the database) is unreachable: 503, retryable, no internals."""
-    log.warning("dependency unavailable: %s: %s", type(exc).__name__, str(exc)[:300])
+def dependency_unavailable(exc: BaseException | None) -> bool:
+    """True when `exc` means a backing service (the database) cannot be reached — 503, retry
+    later — rather than a bug (500): an operational or interface error, the pool exhausted, a
+    failed connect (SQLAlchemy wraps those without a statement) or a connection lost
+    mid-request. The exception handlers and the last-resort middleware both ask this."""
+    if isinstance(exc, UNAVAILABLE_ERRORS):
+        return True
+    if isinstance(exc, sa_exc.DBAPIError):
+        return exc.statement is None or exc.connection_invalidated
+    return False
+
+
+def unavailable_response(instance: str) -> JSONResponse:
     return problem_response(
         503,
         "A backing service is temporarily unavailable. Retry shortly.",
-        instance=request.url.path,
+        instance=instance,
         headers={"Retry-After": "2"},
     )
+
+
+async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+    if not dependency_unavailable(exc):
+        raise exc  # a DBAPIError caused by a bug: the middleware answers 500 and logs it
+    log.warning("dependency unavailable: %s: %s", type(exc).__name__, str(exc)[:300])
+    return unavailable_response(request.url.path)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _problem_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    for error in UNAVAILABLE_ERRORS:
+    for error in (*UNAVAILABLE_ERRORS, sa_exc.DBAPIError):
         app.add_exception_handler(error, _unavailable)
 
 

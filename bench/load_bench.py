@@ -1,6 +1,6 @@
 """Load held (issue 7): a bounded, realistic mix through the gateway of the real platform
 (nats-server, gateway and three services as `smartgov up` starts them, dev auth on, rate
-limits off), 60 s (quick: 15 s) after a short warm-up, at a fixed concurrency:
+limits off), 60 s (quick: 8 s) after a short warm-up, at a fixed concurrency:
 
 - reads 50%: list use cases, one use case, list datasets, one dataset;
 - searches 25%: CKAN `package_search` and `/api/v1/datasets?q=`;
@@ -194,7 +194,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def run(quick: bool) -> list[dict[str, Any]]:
     backend = backends()[-1]
-    seconds = 15.0 if quick else 60.0
+    seconds = 8.0 if quick else 60.0
     with tempfile.TemporaryDirectory(prefix="smartgov-bench-load-") as tmp, ExitStack() as stack:
         data_dir = Path(tmp)
         urls = {

@@ -13,8 +13,13 @@ from __future__ import annotations
 import copy
 import json
 import re
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
+
+from pydantic import GetJsonSchemaHandler, TypeAdapter
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from servicekit.problems import PROBLEM_JSON, Problem
 
@@ -278,3 +283,18 @@ def install(app: Any) -> None:
         return app.openapi_schema  # type: ignore[no-any-return]
 
     app.openapi = openapi
+
+
+@dataclass(frozen=True)
+class DocumentedAs:
+    """`Annotated[dict[str, Any], DocumentedAs(Model)]`: the value is kept as it is (not
+    validated again, not converted), the OpenAPI document shows `Model`'s schema. For data
+    that was validated when it was stored (a response re-checking it would cost time and
+    could only fail) and for input whose values the service checks itself."""
+
+    shape: Any
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return handler(TypeAdapter(self.shape).core_schema)

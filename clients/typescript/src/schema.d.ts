@@ -3503,35 +3503,7 @@ export interface components {
              * File Schema
              * @description For a stored table file: its columns and row count (rows can be queried).
              */
-            file_schema?: {
-                /**
-                 * Dialect
-                 * @description The Frictionless dialect descriptor as Frictionless reports it (delimiter, header rows, sheet, ...); its keys depend on the format and the library version.
-                 */
-                dialect: {
-                    [key: string]: unknown;
-                };
-                /**
-                 * Encoding
-                 * @description The text encoding; null for binary formats.
-                 */
-                encoding: string | null;
-                /**
-                 * Fields
-                 * @description The columns, in file order.
-                 */
-                fields: components["schemas"]["TableField"][];
-                /**
-                 * Format
-                 * @description The file type code (e.g. `CSV`, `XLSX`).
-                 */
-                format: string;
-                /**
-                 * Rows
-                 * @description Data rows, the header not counted.
-                 */
-                rows: number | null;
-            } | null;
+            file_schema?: components["schemas"]["FileSchema"] | null;
             /** Format */
             format: string | null;
             /** Format Uri */
@@ -3595,7 +3567,10 @@ export interface components {
              * @description The question's text.
              */
             question: string;
-            /** Value */
+            /**
+             * Value
+             * @description Depends on the question's `kind`: `single_choice` one of its options, `multiple_choice` a list of distinct options, `scale` an integer from 1 to 5, `ranking` every option once (best first), `text` the text. `null` (or leaving the question out) answers nothing.
+             */
             value: string | number | string[] | null;
         };
         /**
@@ -3837,6 +3812,63 @@ export interface components {
          * @enum {string}
          */
         FieldOfAction: "mobility" | "energy" | "environment" | "administration" | "education" | "health" | "economy" | "society" | "safety" | "infrastructure_ict" | "urban_development";
+        /**
+         * FileSchema
+         * @description What the catalogue inferred from a stored table file (CSV, JSON, XLSX, ...).
+         * @example {
+         *       "dialect": {
+         *         "csv": {
+         *           "delimiter": ";"
+         *         }
+         *       },
+         *       "encoding": "utf-8",
+         *       "fields": [
+         *         {
+         *           "name": "stellplatz",
+         *           "type": "string"
+         *         },
+         *         {
+         *           "name": "belegt",
+         *           "type": "boolean"
+         *         },
+         *         {
+         *           "name": "zeitpunkt",
+         *           "type": "datetime"
+         *         }
+         *       ],
+         *       "format": "CSV",
+         *       "rows": 320
+         *     }
+         */
+        FileSchema: {
+            /**
+             * Dialect
+             * @description The Frictionless dialect descriptor as Frictionless reports it (delimiter, header rows, sheet, ...); its keys depend on the format and the library version.
+             */
+            dialect: {
+                [key: string]: unknown;
+            };
+            /**
+             * Encoding
+             * @description The text encoding; null for binary formats.
+             */
+            encoding: string | null;
+            /**
+             * Fields
+             * @description The columns, in file order.
+             */
+            fields: components["schemas"]["TableField"][];
+            /**
+             * Format
+             * @description The file type code (e.g. `CSV`, `XLSX`).
+             */
+            format: string;
+            /**
+             * Rows
+             * @description Data rows, the header not counted.
+             */
+            rows: number | null;
+        };
         /**
          * Fulfil
          * @example {

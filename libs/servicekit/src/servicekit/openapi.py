@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import GetJsonSchemaHandler, TypeAdapter
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
+from pydantic_core import core_schema as core_schema_of
 
 from servicekit.problems import PROBLEM_JSON, Problem
 
@@ -293,8 +294,17 @@ class DocumentedAs:
     could only fail) and for input whose values the service checks itself."""
 
     shape: Any
+    description: str | None = None
 
     def __get_pydantic_json_schema__(
         self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        return handler(TypeAdapter(self.shape).core_schema)
+        shape = TypeAdapter(self.shape).core_schema
+        if "ref" in shape:  # a model: referenced as its component, not inlined
+            shape = core_schema_of.definitions_schema(
+                core_schema_of.definition_reference_schema(shape["ref"]), [shape]
+            )
+        schema = handler(shape)
+        if self.description:
+            schema["description"] = self.description
+        return schema

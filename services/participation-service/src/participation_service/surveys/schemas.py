@@ -85,17 +85,18 @@ class SurveyOut(BaseModel):
     questions: list[QuestionOut]
 
 
-AnswerValue = Annotated[
-    str | Annotated[int, Field(ge=1, le=5)] | list[str] | None,
-    Field(
+AnswerValue = str | Annotated[int, Field(ge=1, le=5)] | list[str] | None
+# Checked per question kind by `answers.check_answers` (a 422 names each wrong answer).
+GivenAnswer = Annotated[
+    Any,
+    DocumentedAs(
+        AnswerValue,
         description="Depends on the question's `kind`: `single_choice` one of its options, "
         "`multiple_choice` a list of distinct options, `scale` an integer from 1 to 5, "
         "`ranking` every option once (best first), `text` the text. `null` (or leaving the "
-        "question out) answers nothing."
+        "question out) answers nothing.",
     ),
 ]
-# Checked per question kind by `answers.check_answers` (a 422 names each wrong answer).
-GivenAnswer = Annotated[Any, DocumentedAs(AnswerValue)]
 
 
 class ResponseIn(BaseModel):

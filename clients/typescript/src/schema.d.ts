@@ -1704,6 +1704,7 @@ export interface components {
         ActionIn: {
             /**
              * Action
+             * @description `hide` a contribution or comment (no longer shown), `restore` it; `block` a participant in `municipality` (all their content there is hidden, they cannot take part), `unblock` them.
              * @enum {string}
              */
             action: "hide" | "restore" | "block" | "unblock";
@@ -1721,6 +1722,7 @@ export interface components {
             target_id: string;
             /**
              * Target Type
+             * @description What `target_id` names: a `contribution` or `comment` (hide, restore) or a `participant` by pseudonym (block, unblock).
              * @enum {string}
              */
             target_type: "contribution" | "comment" | "participant";
@@ -1760,6 +1762,32 @@ export interface components {
             title?: string | null;
         };
         /**
+         * AdoptedFrom
+         * @description The public use case a copy was made from, as it was when adopted.
+         * @example {
+         *       "id": "2f6b0c4e-8a1d-4e59-b3c7-5d9e0f1a2b3c",
+         *       "municipality": "musterstadt",
+         *       "title": "Digitales Parkraummanagement Innenstadt",
+         *       "version": 12
+         *     }
+         */
+        AdoptedFrom: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Municipality */
+            municipality: string;
+            /** Title */
+            title: string;
+            /**
+             * Version
+             * @description Its version when it was copied.
+             */
+            version: number;
+        };
+        /**
          * AnswerIn
          * @example {
          *       "answer": "Wird 2027 umgesetzt.",
@@ -1771,6 +1799,7 @@ export interface components {
             answer: string;
             /**
              * State
+             * @description The state the official answer gives the contribution: `under_consideration` (being looked into), `accepted` (will be done), `rejected` (will not be done), `implemented` (done).
              * @enum {string}
              */
             state: "under_consideration" | "accepted" | "rejected" | "implemented";
@@ -1987,26 +2016,95 @@ export interface components {
          * @description What the analysis computes. `null` where a figure does not exist (e.g. no IRR
          *     without a sign change in the flows, no payback within the horizon).
          * @example {
-         *       "benefit_cost_ratio": 1.17,
+         *       "benefit_cost_ratio": 1.0767,
          *       "discount_rate": 0.009,
-         *       "discount_rate_source": "BMF Kalkulationszinssatz, 0.9 % p.a. (2023-07-07)",
-         *       "discounted_payback_years": 3.3,
-         *       "flows": [],
-         *       "irr": 0.071,
-         *       "npv_budget_relevant": 12000,
-         *       "npv_total": 26000,
-         *       "present_value_benefits": 176000,
-         *       "present_value_costs": 150000,
-         *       "qualitative_score": 6.8,
-         *       "recommendation_reason": "Recommended: the net present value is positive.",
+         *       "discount_rate_source": "BMF nominal Kalkulationszinssatz, 0.9 % p.a. (as of 2023-07-07)",
+         *       "discounted_payback_years": 6.16,
+         *       "flows": [
+         *         {
+         *           "benefits": 0,
+         *           "budget_relevant_net": -225500,
+         *           "costs": 225500,
+         *           "discounted_net": -225500,
+         *           "net": -225500,
+         *           "year": 2026
+         *         },
+         *         {
+         *           "benefits": 62000,
+         *           "budget_relevant_net": 13800,
+         *           "costs": 24200,
+         *           "discounted_net": 37462.83,
+         *           "net": 37800,
+         *           "year": 2027
+         *         },
+         *         {
+         *           "benefits": 62000,
+         *           "budget_relevant_net": 13800,
+         *           "costs": 24200,
+         *           "discounted_net": 37128.68,
+         *           "net": 37800,
+         *           "year": 2028
+         *         },
+         *         {
+         *           "benefits": 62000,
+         *           "budget_relevant_net": 13800,
+         *           "costs": 24200,
+         *           "discounted_net": 36797.5,
+         *           "net": 37800,
+         *           "year": 2029
+         *         },
+         *         {
+         *           "benefits": 62000,
+         *           "budget_relevant_net": 13800,
+         *           "costs": 24200,
+         *           "discounted_net": 36469.28,
+         *           "net": 37800,
+         *           "year": 2030
+         *         },
+         *         {
+         *           "benefits": 62000,
+         *           "budget_relevant_net": 13800,
+         *           "costs": 24200,
+         *           "discounted_net": 36143.98,
+         *           "net": 37800,
+         *           "year": 2031
+         *         },
+         *         {
+         *           "benefits": 62000,
+         *           "budget_relevant_net": 13800,
+         *           "costs": 24200,
+         *           "discounted_net": 35821.59,
+         *           "net": 37800,
+         *           "year": 2032
+         *         },
+         *         {
+         *           "benefits": 62000,
+         *           "budget_relevant_net": 13800,
+         *           "costs": 24200,
+         *           "discounted_net": 35502.07,
+         *           "net": 37800,
+         *           "year": 2033
+         *         }
+         *       ],
+         *       "investment": 225500,
+         *       "irr": 0.041651,
+         *       "npv_budget_relevant": -132285.78,
+         *       "npv_total": 29825.92,
+         *       "present_value_benefits": 418788.54,
+         *       "present_value_costs": 388962.62,
+         *       "qualitative_score": 7.2,
+         *       "recommendation_reason": "Recommended: the net present value is positive (29,825.92 EUR over 8 years at 0.90 %); the qualitative score 7.20 of 10 (threshold 6).",
          *       "recommendation_threshold": 6,
          *       "recommended": true,
          *       "scores_by_category": {
          *         "D": 5,
-         *         "Q": 8
+         *         "E": 6.67,
+         *         "Q": 8.4
          *       },
-         *       "simple_payback_years": 3.1,
-         *       "urgency_score": 5
+         *       "simple_payback_years": 5.97,
+         *       "strategic_score": 7.75,
+         *       "urgency_score": 5,
+         *       "yearly_net_saving": 37800
          *     }
          */
         AssessmentResult: {
@@ -2120,6 +2218,9 @@ export interface components {
         };
         /**
          * Channel
+         * @description How a process step is carried out: `paper` (forms, letters), `email`, `phone`,
+         *     `counter` (in person at an office), `online_form` (a web form or app), `automated` (by a
+         *     system, no one working on it).
          * @example paper
          * @enum {string}
          */
@@ -2262,6 +2363,7 @@ export interface components {
             geometry?: (components["schemas"]["Point"] | components["schemas"]["Polygon"]) | null;
             /**
              * Kind
+             * @description `idea` (a proposal) or `problem` (something that does not work).
              * @enum {string}
              */
             kind: "idea" | "problem";
@@ -2285,7 +2387,13 @@ export interface components {
          *       "created_at": "2026-05-04T09:30:00Z",
          *       "draft_answer": "string",
          *       "draft_state": "string",
-         *       "geometry": {},
+         *       "geometry": {
+         *         "coordinates": [
+         *           9.18,
+         *           48.78
+         *         ],
+         *         "type": "Point"
+         *       },
          *       "hidden": true,
          *       "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
          *       "kind": "string",
@@ -2336,9 +2444,7 @@ export interface components {
              */
             draft_state?: string | null;
             /** Geometry */
-            geometry: {
-                [key: string]: unknown;
-            } | null;
+            geometry: (components["schemas"]["Point"] | components["schemas"]["Polygon"]) | null;
             /**
              * Hidden
              * @description Only moderators see hidden contributions.
@@ -2369,6 +2475,7 @@ export interface components {
             stakeholder_group: string;
             /**
              * State
+             * @description `submitted` (new, not yet answered), `under_consideration` (the administration is looking into it), `accepted` (will be done), `rejected` (will not be done; the answer says why), `implemented` (done), `withdrawn` (by its author).
              * @enum {string}
              */
             state: "submitted" | "under_consideration" | "accepted" | "rejected" | "implemented" | "withdrawn";
@@ -2471,13 +2578,40 @@ export interface components {
          * @description Everything this service stores about you.
          * @example {
          *       "blocks": [
-         *         {}
+         *         {
+         *           "created_at": "2026-05-04T09:30:00Z",
+         *           "municipality": "string",
+         *           "reason": "string"
+         *         }
          *       ],
          *       "comments": [
-         *         {}
+         *         {
+         *           "body": "string",
+         *           "contribution_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *           "created_at": "2026-05-04T09:30:00Z",
+         *           "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *           "parent_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+         *         }
          *       ],
          *       "contributions": [
-         *         {}
+         *         {
+         *           "body": "string",
+         *           "category": "string",
+         *           "created_at": "2026-05-04T09:30:00Z",
+         *           "geometry": {
+         *             "coordinates": [
+         *               9.18,
+         *               48.78
+         *             ],
+         *             "type": "Point"
+         *           },
+         *           "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *           "kind": "string",
+         *           "process_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *           "stakeholder_group": "string",
+         *           "state": "string",
+         *           "title": "string"
+         *         }
          *       ],
          *       "invitations": [
          *         "string"
@@ -2489,44 +2623,55 @@ export interface components {
          *         "stakeholder_group": "citizen"
          *       },
          *       "reports": [
-         *         {}
+         *         {
+         *           "created_at": "2026-05-04T09:30:00Z",
+         *           "details": "string",
+         *           "reason": "string",
+         *           "target_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *           "target_type": "string"
+         *         }
          *       ],
          *       "supports": [
-         *         {}
+         *         {
+         *           "contribution_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *           "created_at": "2026-05-04T09:30:00Z",
+         *           "process_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+         *         }
          *       ],
          *       "survey_responses": [
-         *         {}
+         *         {
+         *           "answers": [
+         *             {
+         *               "question": "string",
+         *               "value": "string"
+         *             }
+         *           ],
+         *           "created_at": "2026-05-04T09:30:00Z",
+         *           "stakeholder_group": "string",
+         *           "survey_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+         *         }
          *       ]
          *     }
          */
         DataExport: {
             /** Blocks */
-            blocks: {
-                [key: string]: unknown;
-            }[];
+            blocks: components["schemas"]["ExportedBlock"][];
             /** Comments */
-            comments: {
-                [key: string]: unknown;
-            }[];
+            comments: components["schemas"]["ExportedComment"][];
             /** Contributions */
-            contributions: {
-                [key: string]: unknown;
-            }[];
-            /** Invitations */
+            contributions: components["schemas"]["ExportedContribution"][];
+            /**
+             * Invitations
+             * @description The processes you were invited to (ids).
+             */
             invitations: string[];
             profile: components["schemas"]["ProfileOut"] | null;
             /** Reports */
-            reports: {
-                [key: string]: unknown;
-            }[];
+            reports: components["schemas"]["ExportedReport"][];
             /** Supports */
-            supports: {
-                [key: string]: unknown;
-            }[];
+            supports: components["schemas"]["ExportedSupport"][];
             /** Survey Responses */
-            survey_responses: {
-                [key: string]: unknown;
-            }[];
+            survey_responses: components["schemas"]["ExportedSurveyResponse"][];
         };
         /**
          * DataRequestOut
@@ -2623,13 +2768,13 @@ export interface components {
          * DataRequirementOut
          * @example {
          *       "dataset_id": "1c9a2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
-         *       "dataset_title": "Parkplätze Innenstadt",
+         *       "dataset_title": "Parkplatzbelegung Innenstadt",
          *       "dataset_withdrawn": false,
-         *       "description": "",
+         *       "description": "Belegung je Stellplatz, minütlich",
          *       "id": "0b0e8f1c-1d0a-4a55-8f5e-0c3f1a2b3c4d",
          *       "open": true,
          *       "personal": false,
-         *       "title": "Parkplätze Innenstadt"
+         *       "title": "Parkplatzbelegung in Echtzeit"
          *     }
          */
         DataRequirementOut: {
@@ -2792,7 +2937,30 @@ export interface components {
          *           "dataset_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
          *           "description": "string",
          *           "download_url": "string",
-         *           "file_schema": {},
+         *           "file_schema": {
+         *             "dialect": {
+         *               "csv": {
+         *                 "delimiter": ";"
+         *               }
+         *             },
+         *             "encoding": "utf-8",
+         *             "fields": [
+         *               {
+         *                 "name": "stellplatz",
+         *                 "type": "string"
+         *               },
+         *               {
+         *                 "name": "belegt",
+         *                 "type": "boolean"
+         *               },
+         *               {
+         *                 "name": "zeitpunkt",
+         *                 "type": "datetime"
+         *               }
+         *             ],
+         *             "format": "CSV",
+         *             "rows": 320
+         *           },
          *           "format": "string",
          *           "format_uri": "string",
          *           "has_file": true,
@@ -3029,7 +3197,30 @@ export interface components {
          *               "dataset_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
          *               "description": "string",
          *               "download_url": "string",
-         *               "file_schema": {},
+         *               "file_schema": {
+         *                 "dialect": {
+         *                   "csv": {
+         *                     "delimiter": ";"
+         *                   }
+         *                 },
+         *                 "encoding": "utf-8",
+         *                 "fields": [
+         *                   {
+         *                     "name": "stellplatz",
+         *                     "type": "string"
+         *                   },
+         *                   {
+         *                     "name": "belegt",
+         *                     "type": "boolean"
+         *                   },
+         *                   {
+         *                     "name": "zeitpunkt",
+         *                     "type": "datetime"
+         *                   }
+         *                 ],
+         *                 "format": "CSV",
+         *                 "rows": 320
+         *               },
          *               "format": "string",
          *               "format_uri": "string",
          *               "has_file": true,
@@ -3247,7 +3438,30 @@ export interface components {
          *       "dataset_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
          *       "description": "string",
          *       "download_url": "string",
-         *       "file_schema": {},
+         *       "file_schema": {
+         *         "dialect": {
+         *           "csv": {
+         *             "delimiter": ";"
+         *           }
+         *         },
+         *         "encoding": "utf-8",
+         *         "fields": [
+         *           {
+         *             "name": "stellplatz",
+         *             "type": "string"
+         *           },
+         *           {
+         *             "name": "belegt",
+         *             "type": "boolean"
+         *           },
+         *           {
+         *             "name": "zeitpunkt",
+         *             "type": "datetime"
+         *           }
+         *         ],
+         *         "format": "CSV",
+         *         "rows": 320
+         *       },
          *       "format": "string",
          *       "format_uri": "string",
          *       "has_file": true,
@@ -3285,10 +3499,11 @@ export interface components {
             description: string;
             /** Download Url */
             download_url: string | null;
-            /** File Schema */
-            file_schema?: {
-                [key: string]: unknown;
-            } | null;
+            /**
+             * File Schema
+             * @description For a stored table file: its columns and row count (rows can be queried).
+             */
+            file_schema?: components["schemas"]["FileSchema"] | null;
             /** Format */
             format: string | null;
             /** Format Uri */
@@ -3340,6 +3555,225 @@ export interface components {
             title?: string | null;
         };
         /**
+         * ExportedAnswer
+         * @example {
+         *       "question": "string",
+         *       "value": "string"
+         *     }
+         */
+        ExportedAnswer: {
+            /**
+             * Question
+             * @description The question's text.
+             */
+            question: string;
+            /**
+             * Value
+             * @description Depends on the question's `kind`: `single_choice` one of its options, `multiple_choice` a list of distinct options, `scale` an integer from 1 to 5, `ranking` every option once (best first), `text` the text. `null` (or leaving the question out) answers nothing.
+             */
+            value: string | number | string[] | null;
+        };
+        /**
+         * ExportedBlock
+         * @example {
+         *       "created_at": "2026-05-04T09:30:00Z",
+         *       "municipality": "string",
+         *       "reason": "string"
+         *     }
+         */
+        ExportedBlock: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Municipality
+             * @description Where you are blocked from taking part.
+             */
+            municipality: string;
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * ExportedComment
+         * @example {
+         *       "body": "string",
+         *       "contribution_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *       "created_at": "2026-05-04T09:30:00Z",
+         *       "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *       "parent_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+         *     }
+         */
+        ExportedComment: {
+            /** Body */
+            body: string;
+            /**
+             * Contribution Id
+             * Format: uuid
+             */
+            contribution_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Parent Id */
+            parent_id: string | null;
+        };
+        /**
+         * ExportedContribution
+         * @example {
+         *       "body": "string",
+         *       "category": "string",
+         *       "created_at": "2026-05-04T09:30:00Z",
+         *       "geometry": {
+         *         "coordinates": [
+         *           9.18,
+         *           48.78
+         *         ],
+         *         "type": "Point"
+         *       },
+         *       "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *       "kind": "string",
+         *       "process_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *       "stakeholder_group": "string",
+         *       "state": "string",
+         *       "title": "string"
+         *     }
+         */
+        ExportedContribution: {
+            /** Body */
+            body: string;
+            /** Category */
+            category: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Geometry */
+            geometry: (components["schemas"]["Point"] | components["schemas"]["Polygon"]) | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @description `idea` or `problem`.
+             */
+            kind: string;
+            /**
+             * Process Id
+             * Format: uuid
+             */
+            process_id: string;
+            /** Stakeholder Group */
+            stakeholder_group: string;
+            /**
+             * State
+             * @description As in `ContributionOut.state`.
+             */
+            state: string;
+            /** Title */
+            title: string;
+        };
+        /**
+         * ExportedReport
+         * @example {
+         *       "created_at": "2026-05-04T09:30:00Z",
+         *       "details": "string",
+         *       "reason": "string",
+         *       "target_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *       "target_type": "string"
+         *     }
+         */
+        ExportedReport: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Details */
+            details: string;
+            /**
+             * Reason
+             * @description As in `ReportIn.reason`.
+             */
+            reason: string;
+            /**
+             * Target Id
+             * Format: uuid
+             */
+            target_id: string;
+            /**
+             * Target Type
+             * @description `contribution` or `comment`.
+             */
+            target_type: string;
+        };
+        /**
+         * ExportedSupport
+         * @example {
+         *       "contribution_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+         *       "created_at": "2026-05-04T09:30:00Z",
+         *       "process_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+         *     }
+         */
+        ExportedSupport: {
+            /**
+             * Contribution Id
+             * Format: uuid
+             */
+            contribution_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Process Id
+             * Format: uuid
+             */
+            process_id: string;
+        };
+        /**
+         * ExportedSurveyResponse
+         * @example {
+         *       "answers": [
+         *         {
+         *           "question": "string",
+         *           "value": "string"
+         *         }
+         *       ],
+         *       "created_at": "2026-05-04T09:30:00Z",
+         *       "stakeholder_group": "string",
+         *       "survey_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+         *     }
+         */
+        ExportedSurveyResponse: {
+            /** Answers */
+            answers: components["schemas"]["ExportedAnswer"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Stakeholder Group */
+            stakeholder_group: string;
+            /**
+             * Survey Id
+             * Format: uuid
+             */
+            survey_id: string;
+        };
+        /**
          * FacetValue
          * @example {
          *       "count": 1,
@@ -3378,6 +3812,63 @@ export interface components {
          * @enum {string}
          */
         FieldOfAction: "mobility" | "energy" | "environment" | "administration" | "education" | "health" | "economy" | "society" | "safety" | "infrastructure_ict" | "urban_development";
+        /**
+         * FileSchema
+         * @description What the catalogue inferred from a stored table file (CSV, JSON, XLSX, ...).
+         * @example {
+         *       "dialect": {
+         *         "csv": {
+         *           "delimiter": ";"
+         *         }
+         *       },
+         *       "encoding": "utf-8",
+         *       "fields": [
+         *         {
+         *           "name": "stellplatz",
+         *           "type": "string"
+         *         },
+         *         {
+         *           "name": "belegt",
+         *           "type": "boolean"
+         *         },
+         *         {
+         *           "name": "zeitpunkt",
+         *           "type": "datetime"
+         *         }
+         *       ],
+         *       "format": "CSV",
+         *       "rows": 320
+         *     }
+         */
+        FileSchema: {
+            /**
+             * Dialect
+             * @description The Frictionless dialect descriptor as Frictionless reports it (delimiter, header rows, sheet, ...); its keys depend on the format and the library version.
+             */
+            dialect: {
+                [key: string]: unknown;
+            };
+            /**
+             * Encoding
+             * @description The text encoding; null for binary formats.
+             */
+            encoding: string | null;
+            /**
+             * Fields
+             * @description The columns, in file order.
+             */
+            fields: components["schemas"]["TableField"][];
+            /**
+             * Format
+             * @description The file type code (e.g. `CSV`, `XLSX`).
+             */
+            format: string;
+            /**
+             * Rows
+             * @description Data rows, the header not counted.
+             */
+            rows: number | null;
+        };
         /**
          * Fulfil
          * @example {
@@ -3543,16 +4034,36 @@ export interface components {
             url: string;
         };
         /**
+         * HintCount
+         * @example {
+         *       "datasets": 12,
+         *       "hint": "Add a licence from the dcat-ap.de list."
+         *     }
+         */
+        HintCount: {
+            /**
+             * Datasets
+             * @description How many of the datasets it applies to.
+             * @example 12
+             */
+            datasets: number;
+            /**
+             * Hint
+             * @example Add a licence from the dcat-ap.de list.
+             */
+            hint: string;
+        };
+        /**
          * History
          * @example {
          *       "items": [
          *         {
-         *           "actor": "admin-musterstadt",
-         *           "at": "2026-11-26T12:00:00Z",
-         *           "from_status": "assessed",
-         *           "reason": "Council decision 2026/123",
+         *           "actor": "editor-beispielhausen",
+         *           "at": "2026-11-26T12:30:00Z",
+         *           "from_status": "services_defined",
+         *           "reason": "Wirtschaftlichkeitsbetrachtung abgeschlossen",
          *           "revision": 1,
-         *           "to_status": "approved"
+         *           "to_status": "assessed"
          *         }
          *       ]
          *     }
@@ -3564,12 +4075,12 @@ export interface components {
         /**
          * HistoryEntry
          * @example {
-         *       "actor": "admin-musterstadt",
-         *       "at": "2026-11-26T12:00:00Z",
-         *       "from_status": "assessed",
-         *       "reason": "Council decision 2026/123",
+         *       "actor": "editor-beispielhausen",
+         *       "at": "2026-11-26T12:30:00Z",
+         *       "from_status": "services_defined",
+         *       "reason": "Wirtschaftlichkeitsbetrachtung abgeschlossen",
          *       "revision": 1,
-         *       "to_status": "approved"
+         *       "to_status": "assessed"
          *     }
          */
         HistoryEntry: {
@@ -3693,6 +4204,9 @@ export interface components {
         };
         /**
          * LineItemKind
+         * @description A cash flow of the cost-benefit analysis: `development_cost` and `development_benefit`
+         *     are one-off (introduction), `operating_cost` and `operating_benefit` recur in operation.
+         *     Costs count negative, benefits positive; the risk surcharge applies to costs.
          * @example development_cost
          * @enum {string}
          */
@@ -3995,7 +4509,10 @@ export interface components {
          *       "average_points": 1.5,
          *       "datasets": 1,
          *       "frequent_hints": [
-         *         {}
+         *         {
+         *           "datasets": 12,
+         *           "hint": "Add a licence from the dcat-ap.de list."
+         *         }
          *       ],
          *       "max_points": 405,
          *       "organization": "string",
@@ -4011,9 +4528,7 @@ export interface components {
              * Frequent Hints
              * @description Hints with the number of datasets they apply to, most frequent first.
              */
-            frequent_hints: {
-                [key: string]: unknown;
-            }[];
+            frequent_hints: components["schemas"]["HintCount"][];
             /**
              * Max Points
              * @default 405
@@ -4135,7 +4650,13 @@ export interface components {
          *           "created_at": "2026-05-04T09:30:00Z",
          *           "draft_answer": "string",
          *           "draft_state": "string",
-         *           "geometry": {},
+         *           "geometry": {
+         *             "coordinates": [
+         *               9.18,
+         *               48.78
+         *             ],
+         *             "type": "Point"
+         *           },
          *           "hidden": true,
          *           "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
          *           "kind": "string",
@@ -4429,30 +4950,37 @@ export interface components {
          * @example {
          *       "items": [
          *         {
-         *           "benefit_cost_ratio": 1.42,
-         *           "created_at": "2026-11-26T12:00:00Z",
+         *           "adopted_from": {
+         *             "id": "2f6b0c4e-8a1d-4e59-b3c7-5d9e0f1a2b3c",
+         *             "municipality": "musterstadt",
+         *             "title": "Digitales Parkraummanagement Innenstadt",
+         *             "version": 12
+         *           },
+         *           "benefit_cost_ratio": 1.0767,
+         *           "created_at": "2026-11-20T09:15:00Z",
          *           "field_of_action": "mobility",
          *           "flagged": false,
          *           "id": "6a1f3c1e-2b7d-4c1e-9a51-0d1f5e3b2a10",
-         *           "municipality": "musterstadt",
-         *           "npv_total": 84210.55,
-         *           "owner": "Amt für Verkehr",
-         *           "planned_end": "2027-12-31",
-         *           "planned_start": "2027-01-01",
-         *           "priority": "should",
-         *           "progress": 10,
+         *           "municipality": "beispielhausen",
+         *           "npv_total": 29825.92,
+         *           "owner": "Ordnungsamt Beispielhausen",
+         *           "planned_end": "2028-06-30",
+         *           "planned_start": "2027-03-01",
+         *           "priority": "must",
+         *           "progress": 30,
          *           "revision": 1,
          *           "status": "assessed",
-         *           "summary": "Sensors show free parking spaces; drivers find them faster.",
-         *           "supports": 37,
+         *           "summary": "Bodensensoren melden freie Stellplätze in Echtzeit; eine App lenkt Autofahrende direkt dorthin, das Ordnungsamt kontrolliert gezielt.",
+         *           "supports": 0,
          *           "tags": [
-         *             "parking",
-         *             "sensors"
+         *             "parken",
+         *             "sensorik",
+         *             "lorawan"
          *           ],
-         *           "title": "Digitales Parkraummanagement",
+         *           "title": "Digitales Parkraummanagement Innenstadt",
          *           "updated_at": "2026-11-26T12:30:00Z",
-         *           "version": 7,
-         *           "visibility": "public"
+         *           "version": 9,
+         *           "visibility": "internal"
          *         }
          *       ],
          *       "next_cursor": "string"
@@ -4472,10 +5000,44 @@ export interface components {
          * @example {
          *       "process_id": "2d4c6e8a-0b1c-4d2e-8f3a-5b6c7d8e9f00",
          *       "results": {
-         *         "supports": 120
+         *         "contributions": [
+         *           {
+         *             "answer": "Wird 2027 umgesetzt.",
+         *             "category": "Verkehr",
+         *             "comments": 14,
+         *             "id": "0c3f1f8e-0b2a-4c1e-9d55-0a1b2c3d4e5f",
+         *             "kind": "problem",
+         *             "stakeholder_group": "citizen",
+         *             "state": "accepted",
+         *             "supports": 96,
+         *             "supports_by_group": {
+         *               "business": 8,
+         *               "citizen": 88
+         *             },
+         *             "title": "Parkplatzsuche am Marktplatz"
+         *           }
+         *         ],
+         *         "contributions_truncated": false,
+         *         "surveys": [],
+         *         "totals": {
+         *           "comments": 87,
+         *           "contributions": 142,
+         *           "contributions_by_group": {
+         *             "administration": 4,
+         *             "business": 17,
+         *             "citizen": 121
+         *           },
+         *           "participants": 231,
+         *           "supports": 618,
+         *           "supports_by_group": {
+         *             "administration": 7,
+         *             "business": 71,
+         *             "citizen": 540
+         *           }
+         *         }
          *       },
-         *       "summary": "Most participants support the sensors.",
-         *       "title": "Beteiligung Parkraum"
+         *       "summary": "142 Beiträge, Parken am Markt vorn.",
+         *       "title": "Digitale Parkraumsteuerung - Ihre Meinung"
          *     }
          */
         ParticipationResultOut: {
@@ -4484,7 +5046,10 @@ export interface components {
              * Format: uuid
              */
             process_id: string;
-            /** Results */
+            /**
+             * Results
+             * @description The aggregates exactly as the participation service published them (event `participation.results.published`, `data.results`: `totals`, the top `contributions` with `contributions_truncated`, `surveys` without free texts). Relayed unchanged, so the participation service owns this shape; see its `GET /api/v1/processes/{process_id}/results` for the fields.
+             */
             results: {
                 [key: string]: unknown;
             };
@@ -4523,6 +5088,7 @@ export interface components {
             ends_at: string;
             /**
              * Kind
+             * @description What the phase is for: `problem_collection` (participants report problems and ideas), `feedback` (comments on a draft), `prioritisation` (participants weigh contributions with supports), `results` (the outcome is presented), `other`.
              * @enum {string}
              */
             kind: "problem_collection" | "feedback" | "prioritisation" | "results" | "other";
@@ -4591,6 +5157,7 @@ export interface components {
         };
         /**
          * Point
+         * @description One position: [longitude, latitude] in WGS84 degrees, optionally an altitude.
          * @example {
          *       "coordinates": [
          *         9.18,
@@ -4610,12 +5177,30 @@ export interface components {
         };
         /**
          * Polygon
+         * @description Rings of [longitude, latitude] positions: the outer boundary first, then up to four
+         *     holes; each ring closed (last position = first) and not intersecting itself.
          * @example {
          *       "coordinates": [
          *         [
          *           [
-         *             1.5,
-         *             1.5
+         *             9.1812,
+         *             48.7751
+         *           ],
+         *           [
+         *             9.1846,
+         *             48.7751
+         *           ],
+         *           [
+         *             9.1846,
+         *             48.7768
+         *           ],
+         *           [
+         *             9.1812,
+         *             48.7768
+         *           ],
+         *           [
+         *             9.1812,
+         *             48.7751
          *           ]
          *         ]
          *       ],
@@ -4958,6 +5543,7 @@ export interface components {
             use_case_id: string;
             /**
              * Visibility
+             * @description `public`: everyone can read and, signed in, take part; `invite_only`: only invited participants (and the municipality's members).
              * @default public
              * @enum {string}
              */
@@ -5027,6 +5613,7 @@ export interface components {
             results_published_at: string | null;
             /**
              * Status
+             * @description `draft` (being prepared, members only), `open` (published; participation follows its phases), `closed` (ended; results remain readable).
              * @enum {string}
              */
             status: "draft" | "open" | "closed";
@@ -5210,6 +5797,7 @@ export interface components {
             display_name?: string | null;
             /**
              * Stakeholder Group
+             * @description Whom the participant speaks for: `citizen` (a resident), `business` (a company or trader), `administration` (a public body), `other` (associations, visitors, anyone else). Results are broken down by it.
              * @enum {string}
              */
             stakeholder_group: "citizen" | "business" | "administration" | "other";
@@ -5241,6 +5829,10 @@ export interface components {
         };
         /**
          * ProviderKind
+         * @description Who provides a service: `internal_unit` (the administration itself),
+         *     `municipal_company` (e.g. the Stadtwerke), `vendor` (a commercial supplier),
+         *     `open_source` (a community project), `einer_fuer_alle` (an OZG "Einer für Alle" service
+         *     another state or municipality runs for all).
          * @example internal_unit
          * @enum {string}
          */
@@ -5323,6 +5915,7 @@ export interface components {
             confidential: boolean;
             /**
              * Kind
+             * @description How it is answered: `single_choice` (one of `options`), `multiple_choice` (one or more distinct `options`), `scale` (an integer from 1 to 5), `ranking` (every option exactly once, best first), `text` (free text).
              * @enum {string}
              */
             kind: "single_choice" | "multiple_choice" | "scale" | "ranking" | "text";
@@ -5554,6 +6147,7 @@ export interface components {
             details: string;
             /**
              * Reason
+             * @description `spam` (advertising, repeated posts), `offensive` (insulting, discriminating or unlawful), `off_topic` (not about the process).
              * @enum {string}
              */
             reason: "spam" | "offensive" | "off_topic";
@@ -5632,15 +6226,19 @@ export interface components {
          * ResponseIn
          * @example {
          *       "answers": {
-         *         "<other question id>": 4,
-         *         "<question id>": "täglich"
+         *         "7c9e6679-7425-40de-944b-e07fc1f90ae7": "täglich",
+         *         "a3bb189e-8bf9-3888-9912-ace4e6543002": "Mehr Fahrradstellplätze am Markt.",
+         *         "f47ac10b-58cc-4372-a567-0e02b2c3d479": 4
          *       }
          *     }
          */
         ResponseIn: {
-            /** Answers */
+            /**
+             * Answers
+             * @description Question id → answer, for the questions of this survey.
+             */
             answers: {
-                [key: string]: unknown;
+                [key: string]: string | number | string[] | null;
             };
         };
         /**
@@ -5944,12 +6542,21 @@ export interface components {
         };
         /**
          * Sourcing
+         * @description How the service is obtained: `make` (built in-house), `buy` (procured), `share`
+         *     (run jointly with others), `reuse` (an existing solution taken over).
          * @example make
          * @enum {string}
          */
         Sourcing: "make" | "buy" | "share" | "reuse";
         /**
          * Status
+         * @description Where the use case stands. Working states, one per completed step: `draft` (created),
+         *     `problem_defined` (step 1), `process_defined` (2), `benefits_defined` (3),
+         *     `requirements_defined` (4), `services_defined` (5), `assessed` (6, cost-benefit analysis
+         *     done). Decisions: `approved`, `rejected`, `deferred` (decide later). Operation after
+         *     approval: `piloting` (trial), `in_operation` (in regular service), `scaled` (rolled out
+         *     further), `retired` (switched off). Going back to an earlier working state is a
+         *     revision.
          * @example draft
          * @enum {string}
          */
@@ -6128,6 +6735,26 @@ export interface components {
             title: string;
         };
         /**
+         * TableField
+         * @example {
+         *       "name": "belegt",
+         *       "type": "integer"
+         *     }
+         */
+        TableField: {
+            /**
+             * Name
+             * @example belegt
+             */
+            name: string;
+            /**
+             * Type
+             * @description Frictionless Table Schema field type (`string`, `integer`, `number`, `boolean`, `date`, `datetime`, ...).
+             * @example integer
+             */
+            type: string;
+        };
+        /**
          * TechnologyComponent
          * @example {
          *       "description": "Radio network for sensors",
@@ -6274,48 +6901,549 @@ export interface components {
          * UseCaseDetail
          * @description A use case with all six steps and what is computed from them.
          * @example {
-         *       "benefit_cost_ratio": 1.42,
-         *       "created_at": "2026-11-26T12:00:00Z",
-         *       "data_requirements": [],
+         *       "adopted_from": {
+         *         "id": "2f6b0c4e-8a1d-4e59-b3c7-5d9e0f1a2b3c",
+         *         "municipality": "musterstadt",
+         *         "title": "Digitales Parkraummanagement Innenstadt",
+         *         "version": 12
+         *       },
+         *       "assessment": {
+         *         "base_year": 2026,
+         *         "criteria": [
+         *           {
+         *             "category": "Q",
+         *             "name": "Beitrag zur Klimaschutzstrategie",
+         *             "points": 8,
+         *             "weight": 30
+         *           },
+         *           {
+         *             "category": "Q",
+         *             "name": "Baustein der Digitalstrategie",
+         *             "points": 9,
+         *             "weight": 20
+         *           },
+         *           {
+         *             "category": "E",
+         *             "name": "Weniger Emissionen in der Innenstadt",
+         *             "points": 7,
+         *             "weight": 20
+         *           },
+         *           {
+         *             "category": "E",
+         *             "name": "Erreichbarkeit für den Handel",
+         *             "points": 6,
+         *             "weight": 10
+         *           },
+         *           {
+         *             "category": "D",
+         *             "name": "Altgeräte ohne Wartungsvertrag",
+         *             "points": 5,
+         *             "weight": 20
+         *           }
+         *         ],
+         *         "horizon_years": 8,
+         *         "line_items": [
+         *           {
+         *             "amount": 180000,
+         *             "budget_relevant": true,
+         *             "description": "Sensoren",
+         *             "kind": "development_cost",
+         *             "year": 2026
+         *           },
+         *           {
+         *             "amount": 25000,
+         *             "budget_relevant": true,
+         *             "description": "Plattform",
+         *             "kind": "development_cost",
+         *             "year": 2026
+         *           },
+         *           {
+         *             "amount": 22000,
+         *             "budget_relevant": true,
+         *             "description": "Wartung und Netz",
+         *             "kind": "operating_cost",
+         *             "year": 2027
+         *           },
+         *           {
+         *             "amount": 22000,
+         *             "budget_relevant": true,
+         *             "description": "Wartung und Netz",
+         *             "kind": "operating_cost",
+         *             "year": 2028
+         *           },
+         *           {
+         *             "amount": 22000,
+         *             "budget_relevant": true,
+         *             "description": "Wartung und Netz",
+         *             "kind": "operating_cost",
+         *             "year": 2029
+         *           },
+         *           {
+         *             "amount": 22000,
+         *             "budget_relevant": true,
+         *             "description": "Wartung und Netz",
+         *             "kind": "operating_cost",
+         *             "year": 2030
+         *           },
+         *           {
+         *             "amount": 22000,
+         *             "budget_relevant": true,
+         *             "description": "Wartung und Netz",
+         *             "kind": "operating_cost",
+         *             "year": 2031
+         *           },
+         *           {
+         *             "amount": 22000,
+         *             "budget_relevant": true,
+         *             "description": "Wartung und Netz",
+         *             "kind": "operating_cost",
+         *             "year": 2032
+         *           },
+         *           {
+         *             "amount": 22000,
+         *             "budget_relevant": true,
+         *             "description": "Wartung und Netz",
+         *             "kind": "operating_cost",
+         *             "year": 2033
+         *           },
+         *           {
+         *             "amount": 38000,
+         *             "budget_relevant": true,
+         *             "description": "Personalaufwand",
+         *             "kind": "operating_benefit",
+         *             "year": 2027
+         *           },
+         *           {
+         *             "amount": 38000,
+         *             "budget_relevant": true,
+         *             "description": "Personalaufwand",
+         *             "kind": "operating_benefit",
+         *             "year": 2028
+         *           },
+         *           {
+         *             "amount": 38000,
+         *             "budget_relevant": true,
+         *             "description": "Personalaufwand",
+         *             "kind": "operating_benefit",
+         *             "year": 2029
+         *           },
+         *           {
+         *             "amount": 38000,
+         *             "budget_relevant": true,
+         *             "description": "Personalaufwand",
+         *             "kind": "operating_benefit",
+         *             "year": 2030
+         *           },
+         *           {
+         *             "amount": 38000,
+         *             "budget_relevant": true,
+         *             "description": "Personalaufwand",
+         *             "kind": "operating_benefit",
+         *             "year": 2031
+         *           },
+         *           {
+         *             "amount": 38000,
+         *             "budget_relevant": true,
+         *             "description": "Personalaufwand",
+         *             "kind": "operating_benefit",
+         *             "year": 2032
+         *           },
+         *           {
+         *             "amount": 38000,
+         *             "budget_relevant": true,
+         *             "description": "Personalaufwand",
+         *             "kind": "operating_benefit",
+         *             "year": 2033
+         *           },
+         *           {
+         *             "amount": 24000,
+         *             "budget_relevant": false,
+         *             "description": "",
+         *             "kind": "operating_benefit",
+         *             "year": 2027
+         *           },
+         *           {
+         *             "amount": 24000,
+         *             "budget_relevant": false,
+         *             "description": "",
+         *             "kind": "operating_benefit",
+         *             "year": 2028
+         *           },
+         *           {
+         *             "amount": 24000,
+         *             "budget_relevant": false,
+         *             "description": "",
+         *             "kind": "operating_benefit",
+         *             "year": 2029
+         *           },
+         *           {
+         *             "amount": 24000,
+         *             "budget_relevant": false,
+         *             "description": "",
+         *             "kind": "operating_benefit",
+         *             "year": 2030
+         *           },
+         *           {
+         *             "amount": 24000,
+         *             "budget_relevant": false,
+         *             "description": "",
+         *             "kind": "operating_benefit",
+         *             "year": 2031
+         *           },
+         *           {
+         *             "amount": 24000,
+         *             "budget_relevant": false,
+         *             "description": "",
+         *             "kind": "operating_benefit",
+         *             "year": 2032
+         *           },
+         *           {
+         *             "amount": 24000,
+         *             "budget_relevant": false,
+         *             "description": "",
+         *             "kind": "operating_benefit",
+         *             "year": 2033
+         *           }
+         *         ],
+         *         "risk_surcharge": 0.1
+         *       },
+         *       "assessment_result": {
+         *         "benefit_cost_ratio": 1.0767,
+         *         "discount_rate": 0.009,
+         *         "discount_rate_source": "BMF nominal Kalkulationszinssatz, 0.9 % p.a. (as of 2023-07-07)",
+         *         "discounted_payback_years": 6.16,
+         *         "flows": [
+         *           {
+         *             "benefits": 0,
+         *             "budget_relevant_net": -225500,
+         *             "costs": 225500,
+         *             "discounted_net": -225500,
+         *             "net": -225500,
+         *             "year": 2026
+         *           },
+         *           {
+         *             "benefits": 62000,
+         *             "budget_relevant_net": 13800,
+         *             "costs": 24200,
+         *             "discounted_net": 37462.83,
+         *             "net": 37800,
+         *             "year": 2027
+         *           },
+         *           {
+         *             "benefits": 62000,
+         *             "budget_relevant_net": 13800,
+         *             "costs": 24200,
+         *             "discounted_net": 37128.68,
+         *             "net": 37800,
+         *             "year": 2028
+         *           },
+         *           {
+         *             "benefits": 62000,
+         *             "budget_relevant_net": 13800,
+         *             "costs": 24200,
+         *             "discounted_net": 36797.5,
+         *             "net": 37800,
+         *             "year": 2029
+         *           },
+         *           {
+         *             "benefits": 62000,
+         *             "budget_relevant_net": 13800,
+         *             "costs": 24200,
+         *             "discounted_net": 36469.28,
+         *             "net": 37800,
+         *             "year": 2030
+         *           },
+         *           {
+         *             "benefits": 62000,
+         *             "budget_relevant_net": 13800,
+         *             "costs": 24200,
+         *             "discounted_net": 36143.98,
+         *             "net": 37800,
+         *             "year": 2031
+         *           },
+         *           {
+         *             "benefits": 62000,
+         *             "budget_relevant_net": 13800,
+         *             "costs": 24200,
+         *             "discounted_net": 35821.59,
+         *             "net": 37800,
+         *             "year": 2032
+         *           },
+         *           {
+         *             "benefits": 62000,
+         *             "budget_relevant_net": 13800,
+         *             "costs": 24200,
+         *             "discounted_net": 35502.07,
+         *             "net": 37800,
+         *             "year": 2033
+         *           }
+         *         ],
+         *         "investment": 225500,
+         *         "irr": 0.041651,
+         *         "npv_budget_relevant": -132285.78,
+         *         "npv_total": 29825.92,
+         *         "present_value_benefits": 418788.54,
+         *         "present_value_costs": 388962.62,
+         *         "qualitative_score": 7.2,
+         *         "recommendation_reason": "Recommended: the net present value is positive (29,825.92 EUR over 8 years at 0.90 %); the qualitative score 7.20 of 10 (threshold 6).",
+         *         "recommendation_threshold": 6,
+         *         "recommended": true,
+         *         "scores_by_category": {
+         *           "D": 5,
+         *           "E": 6.67,
+         *           "Q": 8.4
+         *         },
+         *         "simple_payback_years": 5.97,
+         *         "strategic_score": 7.75,
+         *         "urgency_score": 5,
+         *         "yearly_net_saving": 37800
+         *       },
+         *       "benefit_cost_ratio": 1.0767,
+         *       "benefits": {
+         *         "items": [
+         *           {
+         *             "baseline": "12 min",
+         *             "description": "Weniger Parksuchverkehr, weniger Lärm und Abgase",
+         *             "group": "citizens",
+         *             "kpi": "Durchschnittliche Parksuchzeit",
+         *             "target": "5 min",
+         *             "yearly_value_eur": 24000
+         *           },
+         *           {
+         *             "baseline": "100 %",
+         *             "description": "Bessere Erreichbarkeit des Einzelhandels",
+         *             "group": "business",
+         *             "kpi": "Kundenfrequenz Innenstadt",
+         *             "target": "108 %"
+         *           },
+         *           {
+         *             "baseline": "27 min",
+         *             "description": "Gezielte statt flächendeckender Kontrollen",
+         *             "group": "administration",
+         *             "kpi": "Arbeitszeit je Verwarnung",
+         *             "target": "5 min",
+         *             "yearly_value_eur": 38000
+         *           }
+         *         ]
+         *       },
+         *       "comparison": {
+         *         "cases_per_year": 18000,
+         *         "effort_minutes_after": 5,
+         *         "effort_minutes_before": 27,
+         *         "euros_saved_per_year": 363000,
+         *         "handovers_after": 2,
+         *         "handovers_before": 1,
+         *         "handovers_removed": -1,
+         *         "hours_saved_per_year": 6600,
+         *         "lead_time_days_after": 0.01,
+         *         "lead_time_days_before": 2.06,
+         *         "media_breaks_after": 0,
+         *         "media_breaks_before": 1,
+         *         "media_breaks_removed": 1,
+         *         "steps_after": 3,
+         *         "steps_before": 4,
+         *         "steps_removed": 1,
+         *         "wage_rate_eur_per_hour": 55
+         *       },
+         *       "created_at": "2026-11-20T09:15:00Z",
+         *       "data_requirements": [
+         *         {
+         *           "dataset_id": "1c9a2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+         *           "dataset_title": "Parkplatzbelegung Innenstadt",
+         *           "dataset_withdrawn": false,
+         *           "description": "Belegung je Stellplatz, minütlich",
+         *           "id": "0b0e8f1c-1d0a-4a55-8f5e-0c3f1a2b3c4d",
+         *           "open": true,
+         *           "personal": false,
+         *           "title": "Parkplatzbelegung in Echtzeit"
+         *         }
+         *       ],
          *       "field_of_action": "mobility",
          *       "flagged": false,
          *       "id": "6a1f3c1e-2b7d-4c1e-9a51-0d1f5e3b2a10",
          *       "missing": {
-         *         "problem_defined": [
-         *           "problem.statement"
-         *         ]
+         *         "assessed": [],
+         *         "benefits_defined": [],
+         *         "problem_defined": [],
+         *         "process_defined": [],
+         *         "requirements_defined": [],
+         *         "services_defined": []
          *       },
-         *       "municipality": "musterstadt",
-         *       "npv_total": 84210.55,
-         *       "owner": "Amt für Verkehr",
+         *       "municipality": "beispielhausen",
+         *       "npv_total": 29825.92,
+         *       "owner": "Ordnungsamt Beispielhausen",
          *       "participants": 0,
          *       "participation_results": [],
-         *       "planned_end": "2027-12-31",
-         *       "planned_start": "2027-01-01",
-         *       "priority": "should",
-         *       "progress": 10,
+         *       "planned_end": "2028-06-30",
+         *       "planned_start": "2027-03-01",
+         *       "priority": "must",
+         *       "problem": {
+         *         "affected_groups": [
+         *           "citizens",
+         *           "business",
+         *           "administration"
+         *         ],
+         *         "as_is": {
+         *           "cases_per_year": 18000,
+         *           "cost_per_case": 24.75,
+         *           "handovers": 1,
+         *           "media_breaks": 1,
+         *           "ozg_level": 0,
+         *           "processing_minutes_per_case": 27,
+         *           "steps": 4,
+         *           "waiting_days": 2
+         *         },
+         *         "statement": "Bis zu 30 % des Innenstadtverkehrs ist Parksuchverkehr. Kontrollen erfolgen nach festen Rundgängen, Verwarnungen werden auf Papier erfasst und später abgetippt.",
+         *         "to_be": {
+         *           "cases_per_year": 18000,
+         *           "cost_per_case": 4.6,
+         *           "handovers": 2,
+         *           "media_breaks": 0,
+         *           "ozg_level": 2,
+         *           "processing_minutes_per_case": 5,
+         *           "steps": 3,
+         *           "waiting_days": 0
+         *         }
+         *       },
+         *       "process": {
+         *         "as_is": [
+         *           {
+         *             "actor": "Ordnungsamt",
+         *             "channel": "paper",
+         *             "media_break": false,
+         *             "name": "Kontrollgang planen",
+         *             "processing_minutes": 10,
+         *             "waiting_days": 0
+         *           },
+         *           {
+         *             "actor": "Ordnungsamt",
+         *             "channel": "paper",
+         *             "media_break": false,
+         *             "name": "Fahrzeuge vor Ort prüfen",
+         *             "processing_minutes": 6,
+         *             "waiting_days": 0
+         *           },
+         *           {
+         *             "actor": "Ordnungsamt",
+         *             "channel": "paper",
+         *             "media_break": false,
+         *             "name": "Verwarnung handschriftlich ausstellen",
+         *             "processing_minutes": 4,
+         *             "waiting_days": 0
+         *           },
+         *           {
+         *             "actor": "Bußgeldstelle",
+         *             "channel": "counter",
+         *             "media_break": true,
+         *             "name": "Verwarnung ins Fachverfahren abtippen",
+         *             "processing_minutes": 7,
+         *             "waiting_days": 2
+         *           }
+         *         ],
+         *         "target": [
+         *           {
+         *             "actor": "Sensorplattform",
+         *             "channel": "automated",
+         *             "media_break": false,
+         *             "name": "Sensor meldet Überschreitung der Parkdauer",
+         *             "processing_minutes": 0,
+         *             "waiting_days": 0
+         *           },
+         *           {
+         *             "actor": "Ordnungsamt",
+         *             "channel": "online_form",
+         *             "media_break": false,
+         *             "name": "Gezielte Kontrolle mit Handheld",
+         *             "processing_minutes": 5,
+         *             "waiting_days": 0
+         *           },
+         *           {
+         *             "actor": "Sensorplattform",
+         *             "channel": "automated",
+         *             "media_break": false,
+         *             "name": "Übergabe an das Fachverfahren",
+         *             "processing_minutes": 0,
+         *             "waiting_days": 0
+         *           }
+         *         ]
+         *       },
+         *       "progress": 30,
+         *       "requirements": {
+         *         "actors": [
+         *           {
+         *             "internal": true,
+         *             "name": "Ordnungsamt",
+         *             "role": "Betreiber und Kontrolle"
+         *           },
+         *           {
+         *             "internal": false,
+         *             "name": "Stadtwerke Musterstadt",
+         *             "role": "Netzbetrieb"
+         *           },
+         *           {
+         *             "internal": false,
+         *             "name": "Sensorhersteller",
+         *             "role": "Lieferung und Wartung"
+         *           }
+         *         ],
+         *         "technology": [
+         *           {
+         *             "description": "320 Stellplätze in der Innenstadt",
+         *             "name": "Bodensensoren"
+         *           },
+         *           {
+         *             "description": "Funknetz der Stadtwerke",
+         *             "name": "LoRaWAN-Gateways"
+         *           },
+         *           {
+         *             "description": "Open-Source, FIWARE-basiert",
+         *             "name": "Urbane Datenplattform"
+         *           }
+         *         ]
+         *       },
          *       "revision": 1,
+         *       "services": {
+         *         "items": [
+         *           {
+         *             "estimated_cost_eur": 180000,
+         *             "name": "Sensorhardware und Installation",
+         *             "provider": "Ausschreibung (UVgO)",
+         *             "provider_kind": "vendor",
+         *             "sourcing": "buy"
+         *           },
+         *           {
+         *             "estimated_cost_eur": 12000,
+         *             "name": "LoRaWAN-Netzbetrieb",
+         *             "provider": "Stadtwerke Musterstadt",
+         *             "provider_kind": "municipal_company",
+         *             "sourcing": "share"
+         *           },
+         *           {
+         *             "estimated_cost_eur": 25000,
+         *             "name": "Urbane Datenplattform",
+         *             "provider": "Open-Source-Community",
+         *             "provider_kind": "open_source",
+         *             "sourcing": "reuse"
+         *           }
+         *         ]
+         *       },
          *       "status": "assessed",
-         *       "summary": "Sensors show free parking spaces; drivers find them faster.",
-         *       "supports": 37,
+         *       "summary": "Bodensensoren melden freie Stellplätze in Echtzeit; eine App lenkt Autofahrende direkt dorthin, das Ordnungsamt kontrolliert gezielt.",
+         *       "supports": 0,
          *       "tags": [
-         *         "parking",
-         *         "sensors"
+         *         "parken",
+         *         "sensorik",
+         *         "lorawan"
          *       ],
-         *       "title": "Digitales Parkraummanagement",
+         *       "title": "Digitales Parkraummanagement Innenstadt",
          *       "updated_at": "2026-11-26T12:30:00Z",
-         *       "version": 7,
-         *       "visibility": "public"
+         *       "version": 9,
+         *       "visibility": "internal"
          *     }
          */
         UseCaseDetail: {
-            /**
-             * Adopted From
-             * @description The public use case this one was copied from.
-             */
-            adopted_from: {
-                [key: string]: unknown;
-            } | null;
+            /** @description The public use case this one was copied from; null if it was not. */
+            adopted_from: components["schemas"]["AdoptedFrom"] | null;
             assessment: components["schemas"]["AssessmentInput"] | null;
             /** @description Step 6 computed. */
             assessment_result: components["schemas"]["AssessmentResult"] | null;
@@ -6405,32 +7533,555 @@ export interface components {
          * @example {
          *       "exported_at": "2026-11-26T12:00:00Z",
          *       "format": "smartgov-use-case/1",
-         *       "history": [],
+         *       "history": [
+         *         {
+         *           "actor": "editor-beispielhausen",
+         *           "at": "2026-11-26T12:30:00Z",
+         *           "from_status": "services_defined",
+         *           "reason": "Wirtschaftlichkeitsbetrachtung abgeschlossen",
+         *           "revision": 1,
+         *           "to_status": "assessed"
+         *         }
+         *       ],
          *       "use_case": {
-         *         "benefit_cost_ratio": 1.42,
-         *         "created_at": "2026-11-26T12:00:00Z",
+         *         "adopted_from": {
+         *           "id": "2f6b0c4e-8a1d-4e59-b3c7-5d9e0f1a2b3c",
+         *           "municipality": "musterstadt",
+         *           "title": "Digitales Parkraummanagement Innenstadt",
+         *           "version": 12
+         *         },
+         *         "assessment": {
+         *           "base_year": 2026,
+         *           "criteria": [
+         *             {
+         *               "category": "Q",
+         *               "name": "Beitrag zur Klimaschutzstrategie",
+         *               "points": 8,
+         *               "weight": 30
+         *             },
+         *             {
+         *               "category": "Q",
+         *               "name": "Baustein der Digitalstrategie",
+         *               "points": 9,
+         *               "weight": 20
+         *             },
+         *             {
+         *               "category": "E",
+         *               "name": "Weniger Emissionen in der Innenstadt",
+         *               "points": 7,
+         *               "weight": 20
+         *             },
+         *             {
+         *               "category": "E",
+         *               "name": "Erreichbarkeit für den Handel",
+         *               "points": 6,
+         *               "weight": 10
+         *             },
+         *             {
+         *               "category": "D",
+         *               "name": "Altgeräte ohne Wartungsvertrag",
+         *               "points": 5,
+         *               "weight": 20
+         *             }
+         *           ],
+         *           "horizon_years": 8,
+         *           "line_items": [
+         *             {
+         *               "amount": 180000,
+         *               "budget_relevant": true,
+         *               "description": "Sensoren",
+         *               "kind": "development_cost",
+         *               "year": 2026
+         *             },
+         *             {
+         *               "amount": 25000,
+         *               "budget_relevant": true,
+         *               "description": "Plattform",
+         *               "kind": "development_cost",
+         *               "year": 2026
+         *             },
+         *             {
+         *               "amount": 22000,
+         *               "budget_relevant": true,
+         *               "description": "Wartung und Netz",
+         *               "kind": "operating_cost",
+         *               "year": 2027
+         *             },
+         *             {
+         *               "amount": 22000,
+         *               "budget_relevant": true,
+         *               "description": "Wartung und Netz",
+         *               "kind": "operating_cost",
+         *               "year": 2028
+         *             },
+         *             {
+         *               "amount": 22000,
+         *               "budget_relevant": true,
+         *               "description": "Wartung und Netz",
+         *               "kind": "operating_cost",
+         *               "year": 2029
+         *             },
+         *             {
+         *               "amount": 22000,
+         *               "budget_relevant": true,
+         *               "description": "Wartung und Netz",
+         *               "kind": "operating_cost",
+         *               "year": 2030
+         *             },
+         *             {
+         *               "amount": 22000,
+         *               "budget_relevant": true,
+         *               "description": "Wartung und Netz",
+         *               "kind": "operating_cost",
+         *               "year": 2031
+         *             },
+         *             {
+         *               "amount": 22000,
+         *               "budget_relevant": true,
+         *               "description": "Wartung und Netz",
+         *               "kind": "operating_cost",
+         *               "year": 2032
+         *             },
+         *             {
+         *               "amount": 22000,
+         *               "budget_relevant": true,
+         *               "description": "Wartung und Netz",
+         *               "kind": "operating_cost",
+         *               "year": 2033
+         *             },
+         *             {
+         *               "amount": 38000,
+         *               "budget_relevant": true,
+         *               "description": "Personalaufwand",
+         *               "kind": "operating_benefit",
+         *               "year": 2027
+         *             },
+         *             {
+         *               "amount": 38000,
+         *               "budget_relevant": true,
+         *               "description": "Personalaufwand",
+         *               "kind": "operating_benefit",
+         *               "year": 2028
+         *             },
+         *             {
+         *               "amount": 38000,
+         *               "budget_relevant": true,
+         *               "description": "Personalaufwand",
+         *               "kind": "operating_benefit",
+         *               "year": 2029
+         *             },
+         *             {
+         *               "amount": 38000,
+         *               "budget_relevant": true,
+         *               "description": "Personalaufwand",
+         *               "kind": "operating_benefit",
+         *               "year": 2030
+         *             },
+         *             {
+         *               "amount": 38000,
+         *               "budget_relevant": true,
+         *               "description": "Personalaufwand",
+         *               "kind": "operating_benefit",
+         *               "year": 2031
+         *             },
+         *             {
+         *               "amount": 38000,
+         *               "budget_relevant": true,
+         *               "description": "Personalaufwand",
+         *               "kind": "operating_benefit",
+         *               "year": 2032
+         *             },
+         *             {
+         *               "amount": 38000,
+         *               "budget_relevant": true,
+         *               "description": "Personalaufwand",
+         *               "kind": "operating_benefit",
+         *               "year": 2033
+         *             },
+         *             {
+         *               "amount": 24000,
+         *               "budget_relevant": false,
+         *               "description": "",
+         *               "kind": "operating_benefit",
+         *               "year": 2027
+         *             },
+         *             {
+         *               "amount": 24000,
+         *               "budget_relevant": false,
+         *               "description": "",
+         *               "kind": "operating_benefit",
+         *               "year": 2028
+         *             },
+         *             {
+         *               "amount": 24000,
+         *               "budget_relevant": false,
+         *               "description": "",
+         *               "kind": "operating_benefit",
+         *               "year": 2029
+         *             },
+         *             {
+         *               "amount": 24000,
+         *               "budget_relevant": false,
+         *               "description": "",
+         *               "kind": "operating_benefit",
+         *               "year": 2030
+         *             },
+         *             {
+         *               "amount": 24000,
+         *               "budget_relevant": false,
+         *               "description": "",
+         *               "kind": "operating_benefit",
+         *               "year": 2031
+         *             },
+         *             {
+         *               "amount": 24000,
+         *               "budget_relevant": false,
+         *               "description": "",
+         *               "kind": "operating_benefit",
+         *               "year": 2032
+         *             },
+         *             {
+         *               "amount": 24000,
+         *               "budget_relevant": false,
+         *               "description": "",
+         *               "kind": "operating_benefit",
+         *               "year": 2033
+         *             }
+         *           ],
+         *           "risk_surcharge": 0.1
+         *         },
+         *         "assessment_result": {
+         *           "benefit_cost_ratio": 1.0767,
+         *           "discount_rate": 0.009,
+         *           "discount_rate_source": "BMF nominal Kalkulationszinssatz, 0.9 % p.a. (as of 2023-07-07)",
+         *           "discounted_payback_years": 6.16,
+         *           "flows": [
+         *             {
+         *               "benefits": 0,
+         *               "budget_relevant_net": -225500,
+         *               "costs": 225500,
+         *               "discounted_net": -225500,
+         *               "net": -225500,
+         *               "year": 2026
+         *             },
+         *             {
+         *               "benefits": 62000,
+         *               "budget_relevant_net": 13800,
+         *               "costs": 24200,
+         *               "discounted_net": 37462.83,
+         *               "net": 37800,
+         *               "year": 2027
+         *             },
+         *             {
+         *               "benefits": 62000,
+         *               "budget_relevant_net": 13800,
+         *               "costs": 24200,
+         *               "discounted_net": 37128.68,
+         *               "net": 37800,
+         *               "year": 2028
+         *             },
+         *             {
+         *               "benefits": 62000,
+         *               "budget_relevant_net": 13800,
+         *               "costs": 24200,
+         *               "discounted_net": 36797.5,
+         *               "net": 37800,
+         *               "year": 2029
+         *             },
+         *             {
+         *               "benefits": 62000,
+         *               "budget_relevant_net": 13800,
+         *               "costs": 24200,
+         *               "discounted_net": 36469.28,
+         *               "net": 37800,
+         *               "year": 2030
+         *             },
+         *             {
+         *               "benefits": 62000,
+         *               "budget_relevant_net": 13800,
+         *               "costs": 24200,
+         *               "discounted_net": 36143.98,
+         *               "net": 37800,
+         *               "year": 2031
+         *             },
+         *             {
+         *               "benefits": 62000,
+         *               "budget_relevant_net": 13800,
+         *               "costs": 24200,
+         *               "discounted_net": 35821.59,
+         *               "net": 37800,
+         *               "year": 2032
+         *             },
+         *             {
+         *               "benefits": 62000,
+         *               "budget_relevant_net": 13800,
+         *               "costs": 24200,
+         *               "discounted_net": 35502.07,
+         *               "net": 37800,
+         *               "year": 2033
+         *             }
+         *           ],
+         *           "investment": 225500,
+         *           "irr": 0.041651,
+         *           "npv_budget_relevant": -132285.78,
+         *           "npv_total": 29825.92,
+         *           "present_value_benefits": 418788.54,
+         *           "present_value_costs": 388962.62,
+         *           "qualitative_score": 7.2,
+         *           "recommendation_reason": "Recommended: the net present value is positive (29,825.92 EUR over 8 years at 0.90 %); the qualitative score 7.20 of 10 (threshold 6).",
+         *           "recommendation_threshold": 6,
+         *           "recommended": true,
+         *           "scores_by_category": {
+         *             "D": 5,
+         *             "E": 6.67,
+         *             "Q": 8.4
+         *           },
+         *           "simple_payback_years": 5.97,
+         *           "strategic_score": 7.75,
+         *           "urgency_score": 5,
+         *           "yearly_net_saving": 37800
+         *         },
+         *         "benefit_cost_ratio": 1.0767,
+         *         "benefits": {
+         *           "items": [
+         *             {
+         *               "baseline": "12 min",
+         *               "description": "Weniger Parksuchverkehr, weniger Lärm und Abgase",
+         *               "group": "citizens",
+         *               "kpi": "Durchschnittliche Parksuchzeit",
+         *               "target": "5 min",
+         *               "yearly_value_eur": 24000
+         *             },
+         *             {
+         *               "baseline": "100 %",
+         *               "description": "Bessere Erreichbarkeit des Einzelhandels",
+         *               "group": "business",
+         *               "kpi": "Kundenfrequenz Innenstadt",
+         *               "target": "108 %"
+         *             },
+         *             {
+         *               "baseline": "27 min",
+         *               "description": "Gezielte statt flächendeckender Kontrollen",
+         *               "group": "administration",
+         *               "kpi": "Arbeitszeit je Verwarnung",
+         *               "target": "5 min",
+         *               "yearly_value_eur": 38000
+         *             }
+         *           ]
+         *         },
+         *         "comparison": {
+         *           "cases_per_year": 18000,
+         *           "effort_minutes_after": 5,
+         *           "effort_minutes_before": 27,
+         *           "euros_saved_per_year": 363000,
+         *           "handovers_after": 2,
+         *           "handovers_before": 1,
+         *           "handovers_removed": -1,
+         *           "hours_saved_per_year": 6600,
+         *           "lead_time_days_after": 0.01,
+         *           "lead_time_days_before": 2.06,
+         *           "media_breaks_after": 0,
+         *           "media_breaks_before": 1,
+         *           "media_breaks_removed": 1,
+         *           "steps_after": 3,
+         *           "steps_before": 4,
+         *           "steps_removed": 1,
+         *           "wage_rate_eur_per_hour": 55
+         *         },
+         *         "created_at": "2026-11-20T09:15:00Z",
+         *         "data_requirements": [
+         *           {
+         *             "dataset_id": "1c9a2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+         *             "dataset_title": "Parkplatzbelegung Innenstadt",
+         *             "dataset_withdrawn": false,
+         *             "description": "Belegung je Stellplatz, minütlich",
+         *             "id": "0b0e8f1c-1d0a-4a55-8f5e-0c3f1a2b3c4d",
+         *             "open": true,
+         *             "personal": false,
+         *             "title": "Parkplatzbelegung in Echtzeit"
+         *           }
+         *         ],
          *         "field_of_action": "mobility",
          *         "flagged": false,
          *         "id": "6a1f3c1e-2b7d-4c1e-9a51-0d1f5e3b2a10",
-         *         "municipality": "musterstadt",
-         *         "npv_total": 84210.55,
-         *         "owner": "Amt für Verkehr",
-         *         "planned_end": "2027-12-31",
-         *         "planned_start": "2027-01-01",
-         *         "priority": "should",
-         *         "progress": 10,
+         *         "missing": {
+         *           "assessed": [],
+         *           "benefits_defined": [],
+         *           "problem_defined": [],
+         *           "process_defined": [],
+         *           "requirements_defined": [],
+         *           "services_defined": []
+         *         },
+         *         "municipality": "beispielhausen",
+         *         "npv_total": 29825.92,
+         *         "owner": "Ordnungsamt Beispielhausen",
+         *         "participants": 0,
+         *         "participation_results": [],
+         *         "planned_end": "2028-06-30",
+         *         "planned_start": "2027-03-01",
+         *         "priority": "must",
+         *         "problem": {
+         *           "affected_groups": [
+         *             "citizens",
+         *             "business",
+         *             "administration"
+         *           ],
+         *           "as_is": {
+         *             "cases_per_year": 18000,
+         *             "cost_per_case": 24.75,
+         *             "handovers": 1,
+         *             "media_breaks": 1,
+         *             "ozg_level": 0,
+         *             "processing_minutes_per_case": 27,
+         *             "steps": 4,
+         *             "waiting_days": 2
+         *           },
+         *           "statement": "Bis zu 30 % des Innenstadtverkehrs ist Parksuchverkehr. Kontrollen erfolgen nach festen Rundgängen, Verwarnungen werden auf Papier erfasst und später abgetippt.",
+         *           "to_be": {
+         *             "cases_per_year": 18000,
+         *             "cost_per_case": 4.6,
+         *             "handovers": 2,
+         *             "media_breaks": 0,
+         *             "ozg_level": 2,
+         *             "processing_minutes_per_case": 5,
+         *             "steps": 3,
+         *             "waiting_days": 0
+         *           }
+         *         },
+         *         "process": {
+         *           "as_is": [
+         *             {
+         *               "actor": "Ordnungsamt",
+         *               "channel": "paper",
+         *               "media_break": false,
+         *               "name": "Kontrollgang planen",
+         *               "processing_minutes": 10,
+         *               "waiting_days": 0
+         *             },
+         *             {
+         *               "actor": "Ordnungsamt",
+         *               "channel": "paper",
+         *               "media_break": false,
+         *               "name": "Fahrzeuge vor Ort prüfen",
+         *               "processing_minutes": 6,
+         *               "waiting_days": 0
+         *             },
+         *             {
+         *               "actor": "Ordnungsamt",
+         *               "channel": "paper",
+         *               "media_break": false,
+         *               "name": "Verwarnung handschriftlich ausstellen",
+         *               "processing_minutes": 4,
+         *               "waiting_days": 0
+         *             },
+         *             {
+         *               "actor": "Bußgeldstelle",
+         *               "channel": "counter",
+         *               "media_break": true,
+         *               "name": "Verwarnung ins Fachverfahren abtippen",
+         *               "processing_minutes": 7,
+         *               "waiting_days": 2
+         *             }
+         *           ],
+         *           "target": [
+         *             {
+         *               "actor": "Sensorplattform",
+         *               "channel": "automated",
+         *               "media_break": false,
+         *               "name": "Sensor meldet Überschreitung der Parkdauer",
+         *               "processing_minutes": 0,
+         *               "waiting_days": 0
+         *             },
+         *             {
+         *               "actor": "Ordnungsamt",
+         *               "channel": "online_form",
+         *               "media_break": false,
+         *               "name": "Gezielte Kontrolle mit Handheld",
+         *               "processing_minutes": 5,
+         *               "waiting_days": 0
+         *             },
+         *             {
+         *               "actor": "Sensorplattform",
+         *               "channel": "automated",
+         *               "media_break": false,
+         *               "name": "Übergabe an das Fachverfahren",
+         *               "processing_minutes": 0,
+         *               "waiting_days": 0
+         *             }
+         *           ]
+         *         },
+         *         "progress": 30,
+         *         "requirements": {
+         *           "actors": [
+         *             {
+         *               "internal": true,
+         *               "name": "Ordnungsamt",
+         *               "role": "Betreiber und Kontrolle"
+         *             },
+         *             {
+         *               "internal": false,
+         *               "name": "Stadtwerke Musterstadt",
+         *               "role": "Netzbetrieb"
+         *             },
+         *             {
+         *               "internal": false,
+         *               "name": "Sensorhersteller",
+         *               "role": "Lieferung und Wartung"
+         *             }
+         *           ],
+         *           "technology": [
+         *             {
+         *               "description": "320 Stellplätze in der Innenstadt",
+         *               "name": "Bodensensoren"
+         *             },
+         *             {
+         *               "description": "Funknetz der Stadtwerke",
+         *               "name": "LoRaWAN-Gateways"
+         *             },
+         *             {
+         *               "description": "Open-Source, FIWARE-basiert",
+         *               "name": "Urbane Datenplattform"
+         *             }
+         *           ]
+         *         },
          *         "revision": 1,
+         *         "services": {
+         *           "items": [
+         *             {
+         *               "estimated_cost_eur": 180000,
+         *               "name": "Sensorhardware und Installation",
+         *               "provider": "Ausschreibung (UVgO)",
+         *               "provider_kind": "vendor",
+         *               "sourcing": "buy"
+         *             },
+         *             {
+         *               "estimated_cost_eur": 12000,
+         *               "name": "LoRaWAN-Netzbetrieb",
+         *               "provider": "Stadtwerke Musterstadt",
+         *               "provider_kind": "municipal_company",
+         *               "sourcing": "share"
+         *             },
+         *             {
+         *               "estimated_cost_eur": 25000,
+         *               "name": "Urbane Datenplattform",
+         *               "provider": "Open-Source-Community",
+         *               "provider_kind": "open_source",
+         *               "sourcing": "reuse"
+         *             }
+         *           ]
+         *         },
          *         "status": "assessed",
-         *         "summary": "Sensors show free parking spaces; drivers find them faster.",
-         *         "supports": 37,
+         *         "summary": "Bodensensoren melden freie Stellplätze in Echtzeit; eine App lenkt Autofahrende direkt dorthin, das Ordnungsamt kontrolliert gezielt.",
+         *         "supports": 0,
          *         "tags": [
-         *           "parking",
-         *           "sensors"
+         *           "parken",
+         *           "sensorik",
+         *           "lorawan"
          *         ],
-         *         "title": "Digitales Parkraummanagement",
+         *         "title": "Digitales Parkraummanagement Innenstadt",
          *         "updated_at": "2026-11-26T12:30:00Z",
-         *         "version": 7,
-         *         "visibility": "public"
+         *         "version": 9,
+         *         "visibility": "internal"
          *       }
          *     }
          */
@@ -6479,40 +8130,42 @@ export interface components {
         /**
          * UseCaseSummary
          * @example {
-         *       "benefit_cost_ratio": 1.42,
-         *       "created_at": "2026-11-26T12:00:00Z",
+         *       "adopted_from": {
+         *         "id": "2f6b0c4e-8a1d-4e59-b3c7-5d9e0f1a2b3c",
+         *         "municipality": "musterstadt",
+         *         "title": "Digitales Parkraummanagement Innenstadt",
+         *         "version": 12
+         *       },
+         *       "benefit_cost_ratio": 1.0767,
+         *       "created_at": "2026-11-20T09:15:00Z",
          *       "field_of_action": "mobility",
          *       "flagged": false,
          *       "id": "6a1f3c1e-2b7d-4c1e-9a51-0d1f5e3b2a10",
-         *       "municipality": "musterstadt",
-         *       "npv_total": 84210.55,
-         *       "owner": "Amt für Verkehr",
-         *       "planned_end": "2027-12-31",
-         *       "planned_start": "2027-01-01",
-         *       "priority": "should",
-         *       "progress": 10,
+         *       "municipality": "beispielhausen",
+         *       "npv_total": 29825.92,
+         *       "owner": "Ordnungsamt Beispielhausen",
+         *       "planned_end": "2028-06-30",
+         *       "planned_start": "2027-03-01",
+         *       "priority": "must",
+         *       "progress": 30,
          *       "revision": 1,
          *       "status": "assessed",
-         *       "summary": "Sensors show free parking spaces; drivers find them faster.",
-         *       "supports": 37,
+         *       "summary": "Bodensensoren melden freie Stellplätze in Echtzeit; eine App lenkt Autofahrende direkt dorthin, das Ordnungsamt kontrolliert gezielt.",
+         *       "supports": 0,
          *       "tags": [
-         *         "parking",
-         *         "sensors"
+         *         "parken",
+         *         "sensorik",
+         *         "lorawan"
          *       ],
-         *       "title": "Digitales Parkraummanagement",
+         *       "title": "Digitales Parkraummanagement Innenstadt",
          *       "updated_at": "2026-11-26T12:30:00Z",
-         *       "version": 7,
-         *       "visibility": "public"
+         *       "version": 9,
+         *       "visibility": "internal"
          *     }
          */
         UseCaseSummary: {
-            /**
-             * Adopted From
-             * @description The public use case this one was copied from.
-             */
-            adopted_from: {
-                [key: string]: unknown;
-            } | null;
+            /** @description The public use case this one was copied from; null if it was not. */
+            adopted_from: components["schemas"]["AdoptedFrom"] | null;
             /** Benefit Cost Ratio */
             benefit_cost_ratio: number | null;
             /**
@@ -6575,12 +8228,15 @@ export interface components {
         };
         /**
          * Visibility
+         * @description Who may read it: `internal` the municipality's own members only; `public` everyone,
+         *     including anonymous callers and other municipalities (who may then adopt it).
          * @example internal
          * @enum {string}
          */
         Visibility: "internal" | "public";
         /**
          * Which
+         * @description Which of the two processes: `as_is` (today's) or `target` (the planned one).
          * @example as_is
          * @enum {string}
          */

@@ -119,3 +119,28 @@ def test_an_error_body_of_another_standard_is_kept() -> None:
     refined = openapi.refine(declared)["paths"]["/ckan"]["get"]["responses"]
     assert refined["404"]["content"] == {"application/json": {"schema": envelope}}
     assert PROBLEM_JSON in refined["429"]["content"]
+
+
+class Place(BaseModel):
+    name: str = Field(min_length=3)
+    lat: float
+
+
+class Stored(BaseModel):
+    place: Annotated[dict[str, Any], openapi.DocumentedAs(Place)] | None
+
+
+def test_documented_as_shows_the_model_and_keeps_the_value() -> None:
+    app = FastAPI()
+
+    @app.get("/stored", operation_id="getStored")
+    async def get() -> Stored:
+        raise NotImplementedError
+
+    schemas = app.openapi()["components"]["schemas"]
+    option = schemas["Stored"]["properties"]["place"]["anyOf"][0]
+    assert option == {"$ref": "#/components/schemas/Place"}
+    assert schemas["Place"]["required"] == ["name", "lat"]
+    # Not validated again: the value as stored, even where `Place` would refuse it.
+    stored = {"name": "A", "lat": 1, "legacy": True}
+    assert Stored(place=stored).model_dump() == {"place": stored}

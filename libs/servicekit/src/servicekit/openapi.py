@@ -13,8 +13,14 @@ from __future__ import annotations
 import copy
 import json
 import re
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
+
+from pydantic import GetJsonSchemaHandler, TypeAdapter
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+from pydantic_core import core_schema as core_schema_of
 
 from servicekit.problems import PROBLEM_JSON, Problem
 
@@ -278,3 +284,27 @@ def install(app: Any) -> None:
         return app.openapi_schema  # type: ignore[no-any-return]
 
     app.openapi = openapi
+
+
+@dataclass(frozen=True)
+class DocumentedAs:
+    """`Annotated[dict[str, Any], DocumentedAs(Model)]`: the value is kept as it is (not
+    validated again, not converted), the OpenAPI document shows `Model`'s schema. For data
+    that was validated when it was stored (a response re-checking it would cost time and
+    could only fail) and for input whose values the service checks itself."""
+
+    shape: Any
+    description: str | None = None
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        shape = TypeAdapter(self.shape).core_schema
+        if "ref" in shape:  # a model: referenced as its component, not inlined
+            shape = core_schema_of.definitions_schema(
+                core_schema_of.definition_reference_schema(shape["ref"]), [shape]
+            )
+        schema = handler(shape)
+        if self.description:
+            schema["description"] = self.description
+        return schema

@@ -45,13 +45,18 @@ class Quality(BaseModel):
     hints: list[str]
 
 
+class HintCount(BaseModel):
+    hint: str = Field(examples=["Add a licence from the dcat-ap.de list."])
+    datasets: int = Field(description="How many of the datasets it applies to.", examples=[12])
+
+
 class OrganizationQuality(BaseModel):
     organization: str
     datasets: int
     average_points: float
     max_points: int = 405
     rating: str
-    frequent_hints: list[dict[str, Any]] = Field(
+    frequent_hints: list[HintCount] = Field(
         description="Hints with the number of datasets they apply to, most frequent first."
     )
 

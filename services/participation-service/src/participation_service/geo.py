@@ -4,9 +4,11 @@ no self-intersections. Pure functions, no I/O."""
 from __future__ import annotations
 
 import itertools
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from servicekit.openapi import DocumentedAs
 
 MAX_RING_POSITIONS = 200  # the self-intersection check is quadratic
 
@@ -66,6 +68,8 @@ def check_ring(ring: list[list[float]]) -> None:
 
 
 class Point(BaseModel):
+    """One position: [longitude, latitude] in WGS84 degrees, optionally an altitude."""
+
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"example": {"type": "Point", "coordinates": [9.18, 48.78]}},
@@ -81,7 +85,26 @@ class Point(BaseModel):
 
 
 class Polygon(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Rings of [longitude, latitude] positions: the outer boundary first, then up to four
+    holes; each ring closed (last position = first) and not intersecting itself."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "type": "Polygon",
+                "coordinates": [
+                    [
+                        [9.1812, 48.7751],
+                        [9.1846, 48.7751],
+                        [9.1846, 48.7768],
+                        [9.1812, 48.7768],
+                        [9.1812, 48.7751],
+                    ]
+                ],
+            }
+        },
+    )
     type: Literal["Polygon"]
     coordinates: Annotated[list[list[Position]], Field(min_length=1, max_length=5)]
 
@@ -94,3 +117,6 @@ class Polygon(BaseModel):
 
 
 Geometry = Annotated[Point | Polygon, Field(discriminator="type")]
+# A geometry read back from the database: it was checked as `Geometry` when it was stored,
+# so it is returned as it is (the ring checks are quadratic) and documented as `Geometry`.
+StoredGeometry = Annotated[dict[str, Any], DocumentedAs(Geometry)]

@@ -36,6 +36,9 @@ class FieldOfAction(Vocabulary):
 
 
 class Visibility(Vocabulary):
+    """Who may read it: `internal` the municipality's own members only; `public` everyone,
+    including anonymous callers and other municipalities (who may then adopt it)."""
+
     INTERNAL = "internal"
     PUBLIC = "public"
 
@@ -50,6 +53,14 @@ class Priority(Vocabulary):
 
 
 class Status(Vocabulary):
+    """Where the use case stands. Working states, one per completed step: `draft` (created),
+    `problem_defined` (step 1), `process_defined` (2), `benefits_defined` (3),
+    `requirements_defined` (4), `services_defined` (5), `assessed` (6, cost-benefit analysis
+    done). Decisions: `approved`, `rejected`, `deferred` (decide later). Operation after
+    approval: `piloting` (trial), `in_operation` (in regular service), `scaled` (rolled out
+    further), `retired` (switched off). Going back to an earlier working state is a
+    revision."""
+
     DRAFT = "draft"
     PROBLEM_DEFINED = "problem_defined"
     PROCESS_DEFINED = "process_defined"
@@ -76,6 +87,10 @@ class Group(Vocabulary):
 
 
 class Channel(Vocabulary):
+    """How a process step is carried out: `paper` (forms, letters), `email`, `phone`,
+    `counter` (in person at an office), `online_form` (a web form or app), `automated` (by a
+    system, no one working on it)."""
+
     PAPER = "paper"
     EMAIL = "email"
     PHONE = "phone"
@@ -85,6 +100,11 @@ class Channel(Vocabulary):
 
 
 class ProviderKind(Vocabulary):
+    """Who provides a service: `internal_unit` (the administration itself),
+    `municipal_company` (e.g. the Stadtwerke), `vendor` (a commercial supplier),
+    `open_source` (a community project), `einer_fuer_alle` (an OZG "Einer für Alle" service
+    another state or municipality runs for all)."""
+
     INTERNAL_UNIT = "internal_unit"
     MUNICIPAL_COMPANY = "municipal_company"
     VENDOR = "vendor"
@@ -93,6 +113,9 @@ class ProviderKind(Vocabulary):
 
 
 class Sourcing(Vocabulary):
+    """How the service is obtained: `make` (built in-house), `buy` (procured), `share`
+    (run jointly with others), `reuse` (an existing solution taken over)."""
+
     MAKE = "make"
     BUY = "buy"
     SHARE = "share"
@@ -100,6 +123,10 @@ class Sourcing(Vocabulary):
 
 
 class LineItemKind(Vocabulary):
+    """A cash flow of the cost-benefit analysis: `development_cost` and `development_benefit`
+    are one-off (introduction), `operating_cost` and `operating_benefit` recur in operation.
+    Costs count negative, benefits positive; the risk surcharge applies to costs."""
+
     DEVELOPMENT_COST = "development_cost"
     DEVELOPMENT_BENEFIT = "development_benefit"
     OPERATING_COST = "operating_cost"

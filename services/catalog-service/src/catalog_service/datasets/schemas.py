@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from servicekit.openapi import DocumentedAs
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_\-]{1,99}$"
 IRI = Field(default=None, max_length=1000, pattern=r"^https?://\S+$")
@@ -109,6 +111,46 @@ class LicenseOut(BaseModel):
     open: bool
 
 
+class TableField(BaseModel):
+    name: str = Field(examples=["belegt"])
+    type: str = Field(
+        description="Frictionless Table Schema field type (`string`, `integer`, `number`, "
+        "`boolean`, `date`, `datetime`, ...).",
+        examples=["integer"],
+    )
+
+
+class FileSchema(BaseModel):
+    """What the catalogue inferred from a stored table file (CSV, JSON, XLSX, ...)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "fields": [
+                        {"name": "stellplatz", "type": "string"},
+                        {"name": "belegt", "type": "boolean"},
+                        {"name": "zeitpunkt", "type": "datetime"},
+                    ],
+                    "rows": 320,
+                    "encoding": "utf-8",
+                    "dialect": {"csv": {"delimiter": ";"}},
+                    "format": "CSV",
+                }
+            ]
+        }
+    )
+
+    fields: list[TableField] = Field(description="The columns, in file order.")
+    rows: int | None = Field(description="Data rows, the header not counted.")
+    encoding: str | None = Field(description="The text encoding; null for binary formats.")
+    dialect: dict[str, Any] = Field(
+        description="The Frictionless dialect descriptor as Frictionless reports it (delimiter, "
+        "header rows, sheet, ...); its keys depend on the format and the library version."
+    )
+    format: str = Field(description="The file type code (e.g. `CSV`, `XLSX`).")
+
+
 class DistributionOut(BaseModel):
     id: uuid.UUID
     dataset_id: uuid.UUID
@@ -123,7 +165,10 @@ class DistributionOut(BaseModel):
     checksum: str | None
     license: LicenseOut | None
     has_file: bool
-    file_schema: dict[str, Any] | None = None
+    file_schema: Annotated[dict[str, Any], DocumentedAs(FileSchema)] | None = Field(
+        default=None,
+        description="For a stored table file: its columns and row count (rows can be queried).",
+    )
     created_at: datetime
     updated_at: datetime
 

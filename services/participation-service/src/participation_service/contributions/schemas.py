@@ -2,19 +2,31 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from participation_service.geo import Geometry
+from participation_service.geo import Geometry, StoredGeometry
 from participation_service.participants.schemas import StakeholderGroup
 from participation_service.processes.schemas import Category, ContributionKind
 from participation_service.text import Body, Title
 
-State = Literal[
-    "submitted", "under_consideration", "accepted", "rejected", "implemented", "withdrawn"
+State = Annotated[
+    Literal["submitted", "under_consideration", "accepted", "rejected", "implemented", "withdrawn"],
+    Field(
+        description="`submitted` (new, not yet answered), `under_consideration` (the "
+        "administration is looking into it), `accepted` (will be done), `rejected` (will not "
+        "be done; the answer says why), `implemented` (done), `withdrawn` (by its author)."
+    ),
 ]
-AnswerState = Literal["under_consideration", "accepted", "rejected", "implemented"]
+AnswerState = Annotated[
+    Literal["under_consideration", "accepted", "rejected", "implemented"],
+    Field(
+        description="The state the official answer gives the contribution: "
+        "`under_consideration` (being looked into), `accepted` (will be done), `rejected` "
+        "(will not be done), `implemented` (done)."
+    ),
+]
 
 
 class ContributionIn(BaseModel):
@@ -58,7 +70,7 @@ class ContributionOut(BaseModel):
     title: str
     body: str = Field(description="Plain text; render it as text, never as HTML.")
     category: str | None
-    geometry: dict[str, Any] | None
+    geometry: StoredGeometry | None
     stakeholder_group: str
     author_name: str | None
     mine: bool

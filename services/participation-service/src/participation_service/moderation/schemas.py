@@ -2,13 +2,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from participation_service.text import ShortText
 
-Reason = Literal["spam", "offensive", "off_topic"]
+Reason = Annotated[
+    Literal["spam", "offensive", "off_topic"],
+    Field(
+        description="`spam` (advertising, repeated posts), `offensive` (insulting, "
+        "discriminating or unlawful), `off_topic` (not about the process)."
+    ),
+]
 
 
 class ReportIn(BaseModel):
@@ -36,8 +42,15 @@ class ActionIn(BaseModel):
             }
         },
     )
-    action: Literal["hide", "restore", "block", "unblock"]
-    target_type: Literal["contribution", "comment", "participant"]
+    action: Literal["hide", "restore", "block", "unblock"] = Field(
+        description="`hide` a contribution or comment (no longer shown), `restore` it; "
+        "`block` a participant in `municipality` (all their content there is hidden, they "
+        "cannot take part), `unblock` them."
+    )
+    target_type: Literal["contribution", "comment", "participant"] = Field(
+        description="What `target_id` names: a `contribution` or `comment` (hide, restore) or "
+        "a `participant` by pseudonym (block, unblock)."
+    )
     target_id: str = Field(min_length=1, max_length=64)
     municipality: str | None = Field(
         default=None, max_length=63, description="Needed when blocking a participant."

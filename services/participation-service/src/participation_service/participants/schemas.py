@@ -1,13 +1,23 @@
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from participation_service.geo import StoredGeometry
+from participation_service.surveys.schemas import GivenAnswer
 from participation_service.text import Name
 
-StakeholderGroup = Literal["citizen", "business", "administration", "other"]
+StakeholderGroup = Annotated[
+    Literal["citizen", "business", "administration", "other"],
+    Field(
+        description="Whom the participant speaks for: `citizen` (a resident), `business` (a "
+        "company or trader), `administration` (a public body), `other` (associations, "
+        "visitors, anyone else). Results are broken down by it."
+    ),
+]
 
 
 class ProfileIn(BaseModel):
@@ -26,17 +36,70 @@ class ProfileOut(BaseModel):
     created_at: datetime
 
 
+class ExportedContribution(BaseModel):
+    id: uuid.UUID
+    process_id: uuid.UUID
+    kind: str = Field(description="`idea` or `problem`.")
+    title: str
+    body: str
+    category: str | None
+    geometry: StoredGeometry | None
+    stakeholder_group: str
+    state: str = Field(description="As in `ContributionOut.state`.")
+    created_at: datetime
+
+
+class ExportedComment(BaseModel):
+    id: uuid.UUID
+    contribution_id: uuid.UUID
+    parent_id: uuid.UUID | None
+    body: str
+    created_at: datetime
+
+
+class ExportedSupport(BaseModel):
+    contribution_id: uuid.UUID
+    process_id: uuid.UUID
+    created_at: datetime
+
+
+class ExportedAnswer(BaseModel):
+    question: str = Field(description="The question's text.")
+    value: GivenAnswer
+
+
+class ExportedSurveyResponse(BaseModel):
+    survey_id: uuid.UUID
+    stakeholder_group: str
+    created_at: datetime
+    answers: list[ExportedAnswer]
+
+
+class ExportedReport(BaseModel):
+    target_type: str = Field(description="`contribution` or `comment`.")
+    target_id: uuid.UUID
+    reason: str = Field(description="As in `ReportIn.reason`.")
+    details: str
+    created_at: datetime
+
+
+class ExportedBlock(BaseModel):
+    municipality: str = Field(description="Where you are blocked from taking part.")
+    reason: str
+    created_at: datetime
+
+
 class DataExport(BaseModel):
     """Everything this service stores about you."""
 
     profile: ProfileOut | None
-    contributions: list[dict[str, Any]]
-    comments: list[dict[str, Any]]
-    supports: list[dict[str, Any]]
-    survey_responses: list[dict[str, Any]]
-    reports: list[dict[str, Any]]
-    blocks: list[dict[str, Any]]
-    invitations: list[str]
+    contributions: list[ExportedContribution]
+    comments: list[ExportedComment]
+    supports: list[ExportedSupport]
+    survey_responses: list[ExportedSurveyResponse]
+    reports: list[ExportedReport]
+    blocks: list[ExportedBlock]
+    invitations: list[str] = Field(description="The processes you were invited to (ids).")
 
 
 class Deletion(BaseModel):

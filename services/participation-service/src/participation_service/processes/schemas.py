@@ -9,8 +9,32 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from participation_service.text import Body, Title
 
-PhaseKind = Literal["problem_collection", "feedback", "prioritisation", "results", "other"]
-ContributionKind = Literal["idea", "problem"]
+PhaseKind = Annotated[
+    Literal["problem_collection", "feedback", "prioritisation", "results", "other"],
+    Field(
+        description="What the phase is for: `problem_collection` (participants report "
+        "problems and ideas), `feedback` (comments on a draft), `prioritisation` (participants "
+        "weigh contributions with supports), `results` (the outcome is presented), `other`."
+    ),
+]
+ContributionKind = Annotated[
+    Literal["idea", "problem"],
+    Field(description="`idea` (a proposal) or `problem` (something that does not work)."),
+]
+ProcessVisibility = Annotated[
+    Literal["public", "invite_only"],
+    Field(
+        description="`public`: everyone can read and, signed in, take part; `invite_only`: "
+        "only invited participants (and the municipality's members)."
+    ),
+]
+ProcessStatus = Annotated[
+    Literal["draft", "open", "closed"],
+    Field(
+        description="`draft` (being prepared, members only), `open` (published; participation "
+        "follows its phases), `closed` (ended; results remain readable)."
+    ),
+]
 Category = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^<>]+$")]
 
 PROCESS_EXAMPLE: dict[str, Any] = {
@@ -68,7 +92,7 @@ class ProcessIn(BaseModel):
     use_case_id: uuid.UUID
     title: Title
     description: Body | None = None
-    visibility: Literal["public", "invite_only"] = "public"
+    visibility: ProcessVisibility = "public"
     allow_guests: bool = False
     categories: list[Category] = Field(default_factory=list, max_length=30)
     phases: list[PhaseIn] = Field(min_length=1, max_length=10)
@@ -83,7 +107,7 @@ class ProcessPatch(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"allow_guests": True}})
     title: Title | None = None
     description: Body | None = None
-    visibility: Literal["public", "invite_only"] | None = None
+    visibility: ProcessVisibility | None = None
     allow_guests: bool | None = None
     categories: list[Category] | None = Field(default=None, max_length=30)
     phases: list[PhaseIn] | None = Field(default=None, min_length=1, max_length=10)
@@ -117,7 +141,7 @@ class ProcessOut(BaseModel):
     visibility: str
     allow_guests: bool
     categories: list[str]
-    status: Literal["draft", "open", "closed"]
+    status: ProcessStatus
     current_phase_id: uuid.UUID | None
     phases: list[PhaseOut]
     results_published_at: datetime | None

@@ -6,8 +6,16 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from participation_service.text import Body, ShortText, Title
+from servicekit.openapi import DocumentedAs
 
-QuestionKind = Literal["single_choice", "multiple_choice", "scale", "ranking", "text"]
+QuestionKind = Annotated[
+    Literal["single_choice", "multiple_choice", "scale", "ranking", "text"],
+    Field(
+        description="How it is answered: `single_choice` (one of `options`), "
+        "`multiple_choice` (one or more distinct `options`), `scale` (an integer from 1 to "
+        "5), `ranking` (every option exactly once, best first), `text` (free text)."
+    ),
+]
 Option = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^<>]+$")]
 WITH_OPTIONS = ("single_choice", "multiple_choice", "ranking")
 
@@ -77,14 +85,36 @@ class SurveyOut(BaseModel):
     questions: list[QuestionOut]
 
 
+AnswerValue = str | Annotated[int, Field(ge=1, le=5)] | list[str] | None
+# Checked per question kind by `answers.check_answers` (a 422 names each wrong answer).
+GivenAnswer = Annotated[
+    Any,
+    DocumentedAs(
+        AnswerValue,
+        description="Depends on the question's `kind`: `single_choice` one of its options, "
+        "`multiple_choice` a list of distinct options, `scale` an integer from 1 to 5, "
+        "`ranking` every option once (best first), `text` the text. `null` (or leaving the "
+        "question out) answers nothing.",
+    ),
+]
+
+
 class ResponseIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "example": {"answers": {"<question id>": "täglich", "<other question id>": 4}}
+            "example": {
+                "answers": {
+                    "7c9e6679-7425-40de-944b-e07fc1f90ae7": "täglich",
+                    "f47ac10b-58cc-4372-a567-0e02b2c3d479": 4,
+                    "a3bb189e-8bf9-3888-9912-ace4e6543002": "Mehr Fahrradstellplätze am Markt.",
+                }
+            }
         },
     )
-    answers: dict[uuid.UUID, Any] = Field(max_length=50)
+    answers: dict[uuid.UUID, GivenAnswer] = Field(
+        max_length=50, description="Question id → answer, for the questions of this survey."
+    )
 
 
 class ResponseOut(BaseModel):

@@ -7,6 +7,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from servicekit.problems import FieldError, Unprocessable
+from usecase_service.examples import ASSESSMENT_RESULT_EXAMPLE
 from usecase_service.vocab import CriterionCategory, LineItemKind
 
 MAX_HORIZON = 30
@@ -161,31 +162,7 @@ class AssessmentResult(BaseModel):
     """What the analysis computes. `null` where a figure does not exist (e.g. no IRR
     without a sign change in the flows, no payback within the horizon)."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "discount_rate": 0.009,
-                    "discount_rate_source": "BMF Kalkulationszinssatz, 0.9 % p.a. (2023-07-07)",
-                    "present_value_benefits": 176000.0,
-                    "present_value_costs": 150000.0,
-                    "npv_total": 26000.0,
-                    "npv_budget_relevant": 12000.0,
-                    "benefit_cost_ratio": 1.17,
-                    "simple_payback_years": 3.1,
-                    "discounted_payback_years": 3.3,
-                    "irr": 0.071,
-                    "qualitative_score": 6.8,
-                    "scores_by_category": {"Q": 8.0, "D": 5.0},
-                    "urgency_score": 5.0,
-                    "recommendation_threshold": 6.0,
-                    "recommended": True,
-                    "recommendation_reason": "Recommended: the net present value is positive.",
-                    "flows": [],
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [ASSESSMENT_RESULT_EXAMPLE]})
 
     discount_rate: float
     discount_rate_source: str | None

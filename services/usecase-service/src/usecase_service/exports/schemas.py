@@ -4,7 +4,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from usecase_service.usecases.schemas import SUMMARY_EXAMPLE, HistoryEntry, UseCaseDetail
+from usecase_service.examples import DETAIL_EXAMPLE, HISTORY_EXAMPLE
+from usecase_service.usecases.schemas import HistoryEntry, UseCaseDetail
 
 
 class UseCaseExport(BaseModel):
@@ -16,8 +17,8 @@ class UseCaseExport(BaseModel):
                 {
                     "format": "smartgov-use-case/1",
                     "exported_at": "2026-11-26T12:00:00Z",
-                    "use_case": SUMMARY_EXAMPLE,
-                    "history": [],
+                    "use_case": DETAIL_EXAMPLE,
+                    "history": [HISTORY_EXAMPLE],
                 }
             ]
         }

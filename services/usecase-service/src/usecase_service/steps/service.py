@@ -32,6 +32,8 @@ MAX_DATA_REQUIREMENTS = 100
 
 
 class Which(Vocabulary):
+    """Which of the two processes: `as_is` (today's) or `target` (the planned one)."""
+
     AS_IS = "as_is"
     TARGET = "target"
 

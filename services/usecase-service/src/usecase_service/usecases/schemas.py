@@ -10,6 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from servicekit.problems import FieldError, Unprocessable
 from usecase_service.assessment.schemas import AssessmentInput, AssessmentResult
+from usecase_service.examples import (
+    ADOPTED_FROM_EXAMPLE,
+    DATA_REQUIREMENT_EXAMPLE,
+    DETAIL_EXAMPLE,
+    HISTORY_EXAMPLE,
+    PARTICIPATION_RESULT_EXAMPLE,
+    SUMMARY_EXAMPLE,
+)
 from usecase_service.processes.schemas import ProcessComparison
 from usecase_service.steps.schemas import Benefits, Problem, Process, Requirements, Services
 from usecase_service.vocab import FieldOfAction, Priority, Status, Visibility
@@ -81,20 +89,15 @@ class UseCasePatch(BaseModel):
     planned_end: date | None = None
 
 
-SUMMARY_EXAMPLE: dict[str, Any] = {
-    **CREATE_EXAMPLE,
-    "id": "6a1f3c1e-2b7d-4c1e-9a51-0d1f5e3b2a10",
-    "status": "assessed",
-    "revision": 1,
-    "version": 7,
-    "flagged": False,
-    "npv_total": 84210.55,
-    "benefit_cost_ratio": 1.42,
-    "supports": 37,
-    "adopted_from": None,
-    "created_at": "2026-11-26T12:00:00Z",
-    "updated_at": "2026-11-26T12:30:00Z",
-}
+class AdoptedFrom(BaseModel):
+    """The public use case a copy was made from, as it was when adopted."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [ADOPTED_FROM_EXAMPLE]})
+
+    id: uuid.UUID
+    municipality: str
+    title: str
+    version: int = Field(description="Its version when it was copied.")
 
 
 class UseCaseSummary(BaseModel):
@@ -121,8 +124,8 @@ class UseCaseSummary(BaseModel):
     npv_total: float | None
     benefit_cost_ratio: float | None
     supports: int = Field(description="Citizen supports from participation.")
-    adopted_from: dict[str, Any] | None = Field(
-        description="The public use case this one was copied from."
+    adopted_from: AdoptedFrom | None = Field(
+        description="The public use case this one was copied from; null if it was not."
     )
     created_at: datetime
     updated_at: datetime
@@ -130,21 +133,7 @@ class UseCaseSummary(BaseModel):
 
 class DataRequirementOut(BaseModel):
     model_config = ConfigDict(
-        from_attributes=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "0b0e8f1c-1d0a-4a55-8f5e-0c3f1a2b3c4d",
-                    "dataset_id": "1c9a2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
-                    "title": "Parkplätze Innenstadt",
-                    "description": "",
-                    "open": True,
-                    "personal": False,
-                    "dataset_withdrawn": False,
-                    "dataset_title": "Parkplätze Innenstadt",
-                }
-            ]
-        },
+        from_attributes=True, json_schema_extra={"examples": [DATA_REQUIREMENT_EXAMPLE]}
     )
 
     id: uuid.UUID
@@ -159,49 +148,25 @@ class DataRequirementOut(BaseModel):
 
 class ParticipationResultOut(BaseModel):
     model_config = ConfigDict(
-        from_attributes=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "process_id": "2d4c6e8a-0b1c-4d2e-8f3a-5b6c7d8e9f00",
-                    "title": "Beteiligung Parkraum",
-                    "summary": "Most participants support the sensors.",
-                    "results": {"supports": 120},
-                }
-            ]
-        },
+        from_attributes=True, json_schema_extra={"examples": [PARTICIPATION_RESULT_EXAMPLE]}
     )
 
     process_id: uuid.UUID
     title: str
     summary: str
-    results: dict[str, Any]
+    results: dict[str, Any] = Field(
+        description="The aggregates exactly as the participation service published them "
+        "(event `participation.results.published`, `data.results`: `totals`, the top "
+        "`contributions` with `contributions_truncated`, `surveys` without free texts). "
+        "Relayed unchanged, so the participation service owns this shape; see its "
+        "`GET /api/v1/processes/{process_id}/results` for the fields."
+    )
 
 
 class UseCaseDetail(UseCaseSummary):
     """A use case with all six steps and what is computed from them."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    **SUMMARY_EXAMPLE,
-                    "problem": None,
-                    "process": None,
-                    "benefits": None,
-                    "requirements": None,
-                    "data_requirements": [],
-                    "services": None,
-                    "assessment": None,
-                    "comparison": None,
-                    "assessment_result": None,
-                    "missing": {"problem_defined": ["problem.statement"]},
-                    "participants": 0,
-                    "participation_results": [],
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [DETAIL_EXAMPLE]})
 
     problem: Problem | None
     process: Process | None
@@ -229,16 +194,6 @@ class TransitionIn(BaseModel):
 
     to: Status
     reason: str = Field(default="", max_length=2000, description="Required for going back.")
-
-
-HISTORY_EXAMPLE: dict[str, Any] = {
-    "from_status": "assessed",
-    "to_status": "approved",
-    "reason": "Council decision 2026/123",
-    "actor": "admin-musterstadt",
-    "revision": 1,
-    "at": "2026-11-26T12:00:00Z",
-}
 
 
 class HistoryEntry(BaseModel):

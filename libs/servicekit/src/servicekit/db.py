@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator, event, text
+from sqlalchemy import DateTime, Executable, MetaData, Row, TypeDecorator, event, text
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.util import greenlet_spawn
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -160,6 +161,20 @@ class Database:
         no BEGIN and ROLLBACK round trips around the one query."""
         async with self._autocommit_engine.connect() as conn:
             yield conn
+
+    async def first_row(
+        self, statement: Executable, params: Mapping[str, Any] | None = None
+    ) -> Row[Any] | None:
+        """The first row of one read outside a transaction, as `autocommit()` gives it, but
+        checkout, query and return run in one greenlet instead of three: the cheapest way
+        through SQLAlchemy for a hot path's single query."""
+        engine = self._autocommit_engine.sync_engine
+
+        def read() -> Row[Any] | None:
+            with engine.connect() as conn:
+                return conn.execute(statement, params).first()
+
+        return await greenlet_spawn(read)
 
     @asynccontextmanager
     async def connection_transaction(self) -> AsyncIterator[AsyncConnection]:

@@ -157,8 +157,7 @@ async def read_document(
     db: Database, principal: Principal, use_case_id: uuid.UUID
 ) -> tuple[str, int]:
     """The hot read path: one query outside a transaction, the stored JSON as it is."""
-    async with db.autocommit() as conn:
-        row = (await conn.execute(DOCUMENT_QUERY, {"use_case_id": use_case_id})).first()
+    row = await db.first_row(DOCUMENT_QUERY, {"use_case_id": use_case_id})
     if row is None or not can_read(principal, row.municipality, row.visibility):
         raise NotFound(f"Use case {use_case_id} does not exist.")
     if not row.document:

@@ -174,7 +174,8 @@ def test_no_secrets_in_the_repository() -> None:
 def test_database_connections_fit_at_the_largest_scale(
     rendered: dict[str, list[dict[str, Any]]],
 ) -> None:
-    """Every pod at its pool maximum (pool + as many overflow), plus a schema check per pod,
+    """Every pod at its pool maximum (the pool for transactions + as many for single-statement
+    reads, no overflow), plus a schema check per pod,
     stays below the example cluster's max_connections (3 are reserved for superusers)."""
     objects = rendered["production"]
     (common,) = [

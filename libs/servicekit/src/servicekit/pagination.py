@@ -36,13 +36,13 @@ class PageParams:
     cursor: str | None
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")] = DEFAULT_LIMIT,
     cursor: Annotated[
         str | None, Query(max_length=500, description="Opaque cursor from `next_cursor`.")
     ] = None,
 ) -> PageParams:
-    """FastAPI dependency for list endpoints."""
+    """FastAPI dependency for list endpoints (async: FastAPI runs sync ones in a thread)."""
     return PageParams(limit=limit, cursor=cursor)
 
 

@@ -203,8 +203,9 @@ def runtime_of(request: Request) -> ServiceRuntime:
     return runtime
 
 
-def get_db(request: Request) -> Database:
-    """FastAPI dependency: the service's database."""
+async def get_db(request: Request) -> Database:
+    """FastAPI dependency: the service's database. Async, so FastAPI calls it inline instead
+    of handing every request to a worker thread and back."""
     return runtime_of(request).db
 
 

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -146,16 +146,18 @@ async def rerender(session: AsyncSession, use_case_ids: Iterable[uuid.UUID]) -> 
             await render(session, use_case)
 
 
+_table = UseCase.__table__
+# Built once: composing and cache-keying a statement per request costs more than running it.
+DOCUMENT_QUERY = select(
+    _table.c.municipality, _table.c.visibility, _table.c.version, _table.c.document
+).where(_table.c.id == bindparam("use_case_id"), _table.c.archived_at.is_(None))
+
+
 async def read_document(
     db: Database, principal: Principal, use_case_id: uuid.UUID
 ) -> tuple[str, int]:
     """The hot read path: one query outside a transaction, the stored JSON as it is."""
-    table = UseCase.__table__
-    stmt = select(
-        table.c.municipality, table.c.visibility, table.c.version, table.c.document
-    ).where(table.c.id == use_case_id, table.c.archived_at.is_(None))
-    async with db.autocommit() as conn:
-        row = (await conn.execute(stmt)).first()
+    row = await db.first_row(DOCUMENT_QUERY, {"use_case_id": use_case_id})
     if row is None or not can_read(principal, row.municipality, row.visibility):
         raise NotFound(f"Use case {use_case_id} does not exist.")
     if not row.document:

@@ -4,14 +4,19 @@ and never leaves anything half-written."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
 import hashlib
 import json
 import logging
+import ssl
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
+import certifi
 import httpx
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -250,6 +255,36 @@ async def _withdraw_missing(
                 run.withdrawn += 1
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """httpx's default verification (certifi's CAs), built once: loading them takes ~0.3 s."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+async def _read_ahead(items: AsyncIterator[list[Record]]) -> AsyncIterator[list[Record]]:
+    """The source's next page is fetched and parsed while the current one is written."""
+    queue: asyncio.Queue[list[Record] | BaseException | None] = asyncio.Queue(maxsize=1)
+
+    async def pump() -> None:
+        try:
+            async for item in items:
+                await queue.put(item)
+            await queue.put(None)
+        except Exception as exc:  # handed to the reader, raised where it would have been
+            await queue.put(exc)
+
+    task = asyncio.create_task(pump())
+    try:
+        while (item := await queue.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 async def _batches(records: AsyncIterator[Record]) -> AsyncIterator[list[Record]]:
     batch: list[Record] = []
     async for record in records:
@@ -286,14 +321,14 @@ async def run_harvest(
     newest: datetime | None = since
     try:
         async with httpx.AsyncClient(
-            timeout=timeout, transport=transport, follow_redirects=True
+            timeout=timeout, transport=transport, follow_redirects=True, verify=_tls()
         ) as client:
             records = (
                 ckan_records(client, source.url, since)
                 if source.kind == "ckan"
                 else dcat_records(client, source.url, since)
             )
-            async for batch in _batches(records):
+            async for batch in _read_ahead(_batches(records)):
                 valid = []
                 for record in batch:
                     seen.add(record.origin_id)

@@ -21,8 +21,17 @@ from catalog_service.search.backends import search_backend
 from servicekit.db import utcnow
 from servicekit.events.outbox import OutboxItem
 
-_DATASET_COLUMNS = [c.key for c in Dataset.__table__.columns]
-_DISTRIBUTION_COLUMNS = [c.key for c in Distribution.__table__.columns]
+
+def _blank_row(model: type[Any]) -> dict[str, Any]:
+    """Every column: its constant default, else None (executemany needs the same keys)."""
+    return {
+        c.key: c.default.arg if c.default is not None and c.default.is_scalar else None
+        for c in model.__table__.columns
+    }
+
+
+_BLANK_DATASET = _blank_row(Dataset)
+_BLANK_DISTRIBUTION = _blank_row(Distribution)
 
 
 @dataclass
@@ -77,7 +86,7 @@ async def insert_many(
     events: list[OutboxItem] = []
     backend = search_backend(session)
     for item, name in zip(new, names, strict=True):
-        row: dict[str, Any] = dict.fromkeys(_DATASET_COLUMNS)
+        row = dict(_BLANK_DATASET)
         row.update(keywords=[], themes=[], extras={}, version=1)
         row.update(item.columns)
         row.update(item.extra)
@@ -87,7 +96,7 @@ async def insert_many(
         )  # fmt: skip
         dists = []
         for i, columns in enumerate(item.distributions):
-            dist: dict[str, Any] = dict.fromkeys(_DISTRIBUTION_COLUMNS)
+            dist = dict(_BLANK_DISTRIBUTION)
             dist.update(columns)
             if dist["license_id"] is None:
                 dist["license_id"] = row["license_id"]

@@ -44,7 +44,7 @@ from servicekit.identity import Principal, Role
 from servicekit.problems import Conflict, NotFound
 
 log = logging.getLogger("catalog_service.harvest")
-BATCH = 100
+BATCH = 500  # one page of the source, one transaction
 
 
 async def create_source(db: Database, principal: Principal, body: HarvestSourceIn) -> HarvestSource:

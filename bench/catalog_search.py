@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "services" / "catalog-service" / "tests"))
 
 from catalog_service.database import Base, tenants  # noqa: E402
-from catalog_service.datasets.indexing import document, facet_values  # noqa: E402
+from catalog_service.datasets.indexing import document, facet_values, search_entry  # noqa: E402
 from catalog_service.datasets.models import Dataset, DatasetFacet, Distribution  # noqa: E402
 from catalog_service.harvest.models import HarvestSource  # noqa: E402
 from catalog_service.harvest.service import run_harvest  # noqa: E402
@@ -98,7 +98,7 @@ async def generate(url: str, n: int) -> None:
             facets += [
                 {"dataset_id": ds.id, "facet": f, "value": v} for f, v in facet_values(ds, org)
             ]  # type: ignore[arg-type]
-            docs.append(backend.params(ds.id, document(ds, org)))  # type: ignore[arg-type]
+            docs.append(backend.params(ds.id, document(ds, org), search_entry(ds, org)))  # type: ignore[arg-type]
         async with db.transaction() as session:
             await session.execute(insert(Dataset), datasets)
             await session.execute(insert(Distribution), dists)

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog_service.datasets.models import Dataset, DatasetFacet
 from catalog_service.organizations.models import Organization
-from catalog_service.search.backends import search_backend
+from catalog_service.search.backends import SearchEntry, search_backend
 from catalog_service.search.text import IndexText, index_text
 from catalog_service.vocab import vocabulary
 
@@ -28,7 +28,12 @@ async def reindex(session: AsyncSession, ds: Dataset, org: Organization) -> None
     rows = [{"dataset_id": ds.id, "facet": f, "value": v} for f, v in sorted(facet_values(ds, org))]
     if rows:
         await session.execute(insert(DatasetFacet), rows)
-    await search_backend(session).index(session, ds.id, document(ds, org))
+    await search_backend(session).index(session, ds.id, document(ds, org), search_entry(ds, org))
+
+
+def search_entry(ds: Dataset, org: Organization) -> SearchEntry:
+    facets = [f"{f}:{v}" for f, v in sorted(facet_values(ds, org))]
+    return SearchEntry(facets, ds.status, ds.municipality, ds.metadata_modified)
 
 
 def document(ds: Dataset, org: Organization) -> IndexText:

@@ -3,24 +3,56 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Float, Select, Uuid, column, func, literal_column, select, table, text
+from sqlalchemy import (
+    Float,
+    Select,
+    String,
+    Text,
+    Uuid,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.selectable import CTE, Subquery
 
 from catalog_service.search.text import IndexText, fts5_query, fts5_rowid
+from servicekit.db import UTCDateTime
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """What a backend may keep beside the text to filter, count and sort without the dataset
+    row: facet values as "facet:value" (facet names have no colon), status, owner, modified."""
+
+    facets: list[str]
+    status: str
+    municipality: str
+    modified: datetime
 
 
 class SearchBackend(Protocol):
     INDEX_SQL: str
 
     @staticmethod
-    def params(dataset_id: uuid.UUID, doc: IndexText) -> dict[str, Any]:
+    def params(dataset_id: uuid.UUID, doc: IndexText, entry: SearchEntry) -> dict[str, Any]:
         """Bind parameters of INDEX_SQL (for bulk loads with executemany)."""
 
-    async def index(self, session: AsyncSession, dataset_id: uuid.UUID, doc: IndexText) -> None:
+    async def index(
+        self, session: AsyncSession, dataset_id: uuid.UUID, doc: IndexText, entry: SearchEntry
+    ) -> None:
         """Write (or replace) the dataset's entry, inside the caller's transaction."""
+
+    async def index_many(self, session: AsyncSession, params: list[dict[str, Any]]) -> None:
+        """Entries of new datasets (from `params`), with one executemany."""
 
     async def remove(self, session: AsyncSession, dataset_id: uuid.UUID) -> None: ...
 
@@ -40,24 +72,45 @@ SQLITE_DDL = [
     "dataset_id UNINDEXED, title, keywords, body,"
     " tokenize = 'unicode61 remove_diacritics 2')",
 ]
+# Migration 0003 adds facets, status, municipality and modified to dataset_search.
 UNMANAGED_PREFIXES = ("dataset_search", "dataset_fts")
 
-_pg_search = table("dataset_search", column("dataset_id", Uuid), column("document"))
+pg_search = table(
+    "dataset_search",
+    column("dataset_id", Uuid),
+    column("document"),
+    column("facets", ARRAY(Text)),
+    column("status", String),
+    column("municipality", String),
+    column("modified", UTCDateTime),
+)
 
 
 class PostgresSearch:
     """German, English and simple (unstemmed) configurations in one tsvector; title weighs
     most, then keywords, then the description."""
 
-    async def index(self, session: AsyncSession, dataset_id: uuid.UUID, doc: IndexText) -> None:
-        await session.execute(text(self.INDEX_SQL), self.params(dataset_id, doc))
+    async def index(
+        self, session: AsyncSession, dataset_id: uuid.UUID, doc: IndexText, entry: SearchEntry
+    ) -> None:
+        await session.execute(text(self.INDEX_SQL), self.params(dataset_id, doc, entry))
+
+    async def index_many(self, session: AsyncSession, params: list[dict[str, Any]]) -> None:
+        if params:
+            await session.execute(text(self.INDEX_SQL), params)
 
     @staticmethod
-    def params(dataset_id: uuid.UUID, doc: IndexText) -> dict[str, Any]:
-        return {"id": dataset_id, "title": doc.title, "keywords": doc.keywords, "body": doc.body}
+    def params(dataset_id: uuid.UUID, doc: IndexText, entry: SearchEntry) -> dict[str, Any]:
+        return {
+            "id": dataset_id, "title": doc.title, "keywords": doc.keywords, "body": doc.body,
+            "facets": entry.facets, "status": entry.status, "municipality": entry.municipality,
+            "modified": entry.modified,
+        }  # fmt: skip
 
     INDEX_SQL = (
-        "INSERT INTO dataset_search (dataset_id, document) VALUES (:id,"
+        "INSERT INTO dataset_search"
+        " (dataset_id, facets, status, municipality, modified, document)"
+        " VALUES (:id, :facets, :status, :municipality, :modified,"
         " setweight(to_tsvector('german', :title), 'A')"
         " || setweight(to_tsvector('english', :title), 'A')"
         " || setweight(to_tsvector('simple', :title), 'A')"
@@ -66,7 +119,9 @@ class PostgresSearch:
         " || setweight(to_tsvector('german', :body), 'C')"
         " || setweight(to_tsvector('english', :body), 'D')"
         " || setweight(to_tsvector('simple', :body), 'D'))"
-        " ON CONFLICT (dataset_id) DO UPDATE SET document = EXCLUDED.document"
+        " ON CONFLICT (dataset_id) DO UPDATE SET document = EXCLUDED.document,"
+        " facets = EXCLUDED.facets, status = EXCLUDED.status,"
+        " municipality = EXCLUDED.municipality, modified = EXCLUDED.modified"
     )
 
     async def remove(self, session: AsyncSession, dataset_id: uuid.UUID) -> None:
@@ -74,28 +129,42 @@ class PostgresSearch:
             text("DELETE FROM dataset_search WHERE dataset_id = :id"), {"id": dataset_id}
         )
 
-    def matches(self, query: str) -> Subquery | None:
-        if not query.strip():
-            return None
-        tsquery = (
+    @staticmethod
+    def tsquery(query: str) -> Any:
+        return (
             func.websearch_to_tsquery(literal_column("'german'"), query)
             .op("||")(func.websearch_to_tsquery(literal_column("'english'"), query))
             .op("||")(func.websearch_to_tsquery(literal_column("'simple'"), query))
         )
+
+    @staticmethod
+    def rank(tsquery: Any) -> Any:
+        return func.ts_rank_cd(pg_search.c.document, tsquery, 32).cast(Float)
+
+    def matches(self, query: str) -> Subquery | None:
+        if not query.strip():
+            return None
+        tsquery = self.tsquery(query)
         stmt: Select[tuple[uuid.UUID, float]] = select(
-            _pg_search.c.dataset_id.label("dataset_id"),
-            func.ts_rank_cd(_pg_search.c.document, tsquery, 32).cast(Float).label("rank"),
-        ).where(_pg_search.c.document.op("@@")(tsquery))
+            pg_search.c.dataset_id.label("dataset_id"),
+            self.rank(tsquery).label("rank"),
+        ).where(pg_search.c.document.op("@@")(tsquery))
         return stmt.subquery("matches")
 
 
 class SqliteSearch:
     """FTS5 with BM25 ranking; words become prefix terms after a crude suffix strip."""
 
-    async def index(self, session: AsyncSession, dataset_id: uuid.UUID, doc: IndexText) -> None:
-        params = self.params(dataset_id, doc)
+    async def index(
+        self, session: AsyncSession, dataset_id: uuid.UUID, doc: IndexText, entry: SearchEntry
+    ) -> None:
+        params = self.params(dataset_id, doc, entry)
         await session.execute(text("DELETE FROM dataset_fts WHERE rowid = :r"), params)
         await session.execute(text(self.INDEX_SQL), params)
+
+    async def index_many(self, session: AsyncSession, params: list[dict[str, Any]]) -> None:
+        if params:
+            await session.execute(text(self.INDEX_SQL), params)
 
     INDEX_SQL = (
         "INSERT INTO dataset_fts (rowid, dataset_id, title, keywords, body)"
@@ -103,7 +172,7 @@ class SqliteSearch:
     )
 
     @staticmethod
-    def params(dataset_id: uuid.UUID, doc: IndexText) -> dict[str, Any]:
+    def params(dataset_id: uuid.UUID, doc: IndexText, entry: SearchEntry) -> dict[str, Any]:
         return {
             "r": fts5_rowid(dataset_id),
             "id": dataset_id.hex,

@@ -26,15 +26,15 @@ class Visibility:
     internal: frozenset[str] | None = frozenset()
     include_internal: bool = False
 
-    def clause(self) -> ColumnElement[bool]:
-        public = Dataset.status == PUBLISHED
+    def clause(self, status: Any = Dataset.status, municipality: Any = Dataset.municipality) -> Any:
+        public = status == PUBLISHED
         if not self.include_internal:
             return public
         if self.internal is None:
             return literal(True)
         if not self.internal:
             return public
-        return or_(public, Dataset.municipality.in_(sorted(self.internal)))
+        return or_(public, municipality.in_(sorted(self.internal)))
 
 
 @dataclass
@@ -119,7 +119,25 @@ def _order(query: SearchQuery, rank: Any) -> list[Any]:
     return order
 
 
+def top_facets(
+    query: SearchQuery, counted: list[tuple[str, str, int]]
+) -> dict[str, list[tuple[str, int]]]:
+    """The `facet_limit` most frequent values of each asked-for facet (ties by value)."""
+    facets: dict[str, list[tuple[str, int]]] = {f: [] for f in query.facet_fields}
+    for facet, value, n in counted:
+        if facet in facets and n >= query.facet_mincount:
+            facets[facet].append((value, n))
+    for values in facets.values():
+        values.sort(key=lambda item: (-item[1], item[0]))
+        del values[query.facet_limit :]
+    return facets
+
+
 async def search(session: AsyncSession, query: SearchQuery) -> SearchResult:
+    if session.get_bind().dialect.name == "postgresql":
+        from catalog_service.search.postgres import search_postgres
+
+        return await search_postgres(session, query)
     conds = _conditions(query)
     matches = search_backend(session).matches(query.text) if query.text else None
     ids_stmt: Select[Any] = select(Dataset.id).where(and_(*conds))
@@ -134,7 +152,7 @@ async def search(session: AsyncSession, query: SearchQuery) -> SearchResult:
     if query.limit > 0 and count > query.offset:
         page_stmt = page_stmt.order_by(*_order(query, rank)).offset(query.offset)
         datasets = list((await session.scalars(page_stmt.limit(query.limit))).all())
-    facets: dict[str, list[tuple[str, int]]] = {f: [] for f in query.facet_fields}
+    counted: list[tuple[str, str, int]] = []
     if query.facet_fields:
         # one grouped query for all facets (the match runs once), top values picked here
         n = func.count().label("n")
@@ -146,9 +164,5 @@ async def search(session: AsyncSession, query: SearchQuery) -> SearchResult:
             .group_by(DatasetFacet.facet, DatasetFacet.value)
             .having(func.count() >= query.facet_mincount)
         )
-        for facet, value, count_ in rows.all():
-            facets[facet].append((value, count_))
-        for values in facets.values():
-            values.sort(key=lambda item: (-item[1], item[0]))
-            del values[query.facet_limit :]
-    return SearchResult(count=count, datasets=datasets, facets=facets)
+        counted = [tuple(row) for row in rows.all()]  # type: ignore[misc]
+    return SearchResult(count=count, datasets=datasets, facets=top_facets(query, counted))

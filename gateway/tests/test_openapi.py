@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 from openapi_spec_validator import validate
+
+from gateway.openapi.service import RETRY_UNAVAILABLE_SECONDS, MergedSpec
+from gateway.routing import RouteTable
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -51,3 +56,19 @@ async def test_swagger_ui_and_redoc(client):
     assert docs.status_code == 200 and "swagger-ui" in docs.text and "/openapi.json" in docs.text
     redoc = await client.get("/redoc")
     assert redoc.status_code == 200 and "redoc" in redoc.text.lower()
+
+
+async def test_a_missing_spec_is_retried_sooner_than_the_regular_refresh():
+    spec = MergedSpec(
+        RouteTable(routes=[], upstreams={"usecase": "http://127.0.0.1:9"}),
+        dict,
+        title="t",
+        version="1",
+        description="",
+        refresh_seconds=300,
+        oidc_discovery=None,
+    )
+    spec.fetched_at = time.monotonic() - RETRY_UNAVAILABLE_SECONDS - 1
+    assert not spec._stale()
+    spec.unavailable["usecase"] = "spec not available (ReadTimeout)"
+    assert spec._stale()

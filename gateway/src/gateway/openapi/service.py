@@ -17,6 +17,12 @@ from gateway.routing import RouteTable
 
 log = logging.getLogger("gateway.openapi")
 
+# A service renders its spec on the first request (seconds on a busy node); the fetch is off
+# the proxy path, so it may wait. A spec that could not be fetched is retried sooner than the
+# regular refresh, so a service that started late joins the document within seconds.
+FETCH_TIMEOUT_SECONDS = 10.0
+RETRY_UNAVAILABLE_SECONDS = 5.0
+
 
 class MergedSpec:
     def __init__(
@@ -44,7 +50,7 @@ class MergedSpec:
         self._lock = asyncio.Lock()
 
     async def refresh(self) -> None:
-        async with httpx.AsyncClient(timeout=3.0) as client:
+        async with httpx.AsyncClient(timeout=FETCH_TIMEOUT_SECONDS) as client:
 
             async def fetch(name: str, url: str) -> None:
                 try:
@@ -70,10 +76,16 @@ class MergedSpec:
         self.document = json.dumps(document).encode()
         self.fetched_at = time.monotonic()
 
+    def _stale(self) -> bool:
+        age = time.monotonic() - self.fetched_at
+        if self.unavailable:
+            return age >= min(self.refresh_seconds, RETRY_UNAVAILABLE_SECONDS)
+        return age >= self.refresh_seconds
+
     async def current(self) -> bytes:
-        if time.monotonic() - self.fetched_at >= self.refresh_seconds or self.document is None:
+        if self.document is None or self._stale():
             async with self._lock:
-                if time.monotonic() - self.fetched_at >= self.refresh_seconds:
+                if self.document is None or self._stale():
                     await self.refresh()
         assert self.document is not None
         return self.document

@@ -203,8 +203,9 @@ def runtime_of(request: Request) -> ServiceRuntime:
     return runtime
 
 
-def get_db(request: Request) -> Database:
-    """FastAPI dependency: the service's database."""
+async def get_db(request: Request) -> Database:
+    """FastAPI dependency: the service's database. Async, because FastAPI runs a plain `def`
+    dependency in its thread pool: a thread hand-off on every request."""
     return runtime_of(request).db
 
 

@@ -30,6 +30,8 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, insert, select
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script, too
+
 from bench.loadgen import build_request, replay
 from participation_service.contributions.models import Contribution, Support
 from participation_service.database import tenants
@@ -38,7 +40,12 @@ from participation_service.processes.models import Phase, Process
 from participation_service.pseudonyms import pseudonym
 from participation_service.usecases.models import UseCaseView
 from servicekit.db import Database
-from servicekit.identity import InternalTokenSigner, Principal, PrincipalKind, generate_keypair
+from servicekit.identity import (
+    InternalTokenSigner,
+    Principal,
+    PrincipalKind,
+    generate_keypair,
+)
 from servicekit.migrations import upgrade
 from servicekit.testing.databases import postgres_database
 from servicekit.testing.nats import NatsServer, free_port, wait_for_port

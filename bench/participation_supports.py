@@ -30,6 +30,9 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, insert, select
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script, too
+
+from bench.loadgen import build_request, replay
 from participation_service.contributions.models import Contribution, Support
 from participation_service.database import tenants
 from participation_service.participants.models import Participant
@@ -37,7 +40,12 @@ from participation_service.processes.models import Phase, Process
 from participation_service.pseudonyms import pseudonym
 from participation_service.usecases.models import UseCaseView
 from servicekit.db import Database
-from servicekit.identity import InternalTokenSigner, Principal, PrincipalKind, generate_keypair
+from servicekit.identity import (
+    InternalTokenSigner,
+    Principal,
+    PrincipalKind,
+    generate_keypair,
+)
 from servicekit.migrations import upgrade
 from servicekit.testing.databases import postgres_database
 from servicekit.testing.nats import NatsServer, free_port, wait_for_port
@@ -187,26 +195,14 @@ def headers_for(signer: InternalTokenSigner, sub: str) -> dict[str, str]:
 async def hammer(
     base: str, jobs: list[tuple[dict[str, str], uuid.UUID]], concurrency: int
 ) -> tuple[float, dict[int, int]]:
-    codes: dict[int, int] = {}
-    queue: asyncio.Queue[tuple[dict[str, str], uuid.UUID]] = asyncio.Queue()
-    for job in jobs:
-        queue.put_nowait(job)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-
-        async def worker() -> None:
-            while not queue.empty():
-                headers, cid = queue.get_nowait()
-                try:
-                    r = await client.post(f"/api/v1/contributions/{cid}/support", headers=headers)
-                    code = r.status_code
-                except httpx.TransportError:
-                    code = 0  # connection dropped; reported, and the counts show what happened
-                codes[code] = codes.get(code, 0) + 1
-
-        start = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return time.perf_counter() - start, codes
+    """POST every job's support once over `concurrency` keep-alive connections. Requests are
+    prepared bytes (bench.loadgen.replay): an HTTP client would cost more CPU per request
+    than the service on this shared machine and measure itself."""
+    requests = [
+        build_request(f"{base}/api/v1/contributions/{cid}/support", "POST", b"", headers)[2]
+        for headers, cid in jobs
+    ]
+    return await replay(base, requests, concurrency)
 
 
 async def count_supports(db: Database, column: str, value: object) -> int:

@@ -130,6 +130,27 @@ async def test_parallel_repeats_by_one_participant_count_once(
     assert await supports_in_db(app, c["id"]) == 1
 
 
+async def test_refused_repeats_use_no_budget(app, client, make_process, participant, h):
+    """A repeat is refused after its budget was counted: that count must be undone with it."""
+    process = await make_process(phases=[h.phase(support_budget=2)])
+    author, fan = await participant(), await participant()
+    first, second = [
+        (await h.contribute(client, process["id"], author, title=f"I{i}"))["id"] for i in range(2)
+    ]
+    answers = await asyncio.gather(
+        *(client.post(f"/api/v1/contributions/{first}/support", headers=fan) for _ in range(10))
+    )
+    assert sorted(r.status_code for r in answers) == [201] + [409] * 9
+    last = await client.post(f"/api/v1/contributions/{second}/support", headers=fan)
+    assert last.status_code == 201, last.text
+    assert last.json() == {
+        "contribution_id": second,
+        "supported": True,
+        "supports": 1,
+        "budget_remaining": 0,
+    }
+
+
 async def test_parallel_supports_cannot_exceed_the_budget(
     app, client, make_process, participant, h
 ):

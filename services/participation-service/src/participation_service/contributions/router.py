@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Response
 
 from participation_service.access import Actor, get_actor, get_writer
-from participation_service.contributions import service
+from participation_service.contributions import service, supports
 from participation_service.contributions.schemas import (
     AnswerIn,
     CommentIn,
@@ -138,7 +138,7 @@ async def withdraw_contribution(
     responses=problem_responses(401, 403, 404, 409, 422, 429),
 )
 async def support_contribution(contribution_id: uuid.UUID, db: DB, actor: Writer) -> SupportOut:
-    return await service.support(db, actor, contribution_id)
+    return await supports.support(db, actor, contribution_id)
 
 
 @router.delete(
@@ -149,7 +149,7 @@ async def support_contribution(contribution_id: uuid.UUID, db: DB, actor: Writer
     responses=problem_responses(401, 403, 404, 409, 429),
 )
 async def withdraw_support(contribution_id: uuid.UUID, db: DB, actor: Writer) -> SupportOut:
-    return await service.unsupport(db, actor, contribution_id)
+    return await supports.unsupport(db, actor, contribution_id)
 
 
 @router.put(

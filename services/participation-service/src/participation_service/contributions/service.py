@@ -4,27 +4,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, cast
 
-from sqlalchemy import exists, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from participation_service.access import (
     Actor,
-    Standing,
     Taking,
-    judge,
-    may_view,
     take_part,
     visible_process,
 )
 from participation_service.common import hour, sort_key
-from participation_service.contributions.models import Comment, Contribution, Support, SupportBudget
+from participation_service.contributions.models import Comment, Contribution, Support
 from participation_service.contributions.schemas import (
     AnswerIn,
     CommentIn,
@@ -32,10 +23,9 @@ from participation_service.contributions.schemas import (
     ContributionIn,
     ContributionOut,
     ContributionPatch,
-    SupportOut,
 )
-from participation_service.participants.models import Block, Participant
-from participation_service.processes.models import Invitation, Phase, Process
+from participation_service.participants.models import Participant
+from participation_service.processes.models import Process
 from servicekit.concurrency import check_if_match
 from servicekit.db import Database, utcnow
 from servicekit.identity import Role
@@ -46,7 +36,7 @@ MAX_COMMENT_DEPTH = 6
 CLOSED_STATES = ("withdrawn", "rejected")
 
 
-def _moderates(actor: Actor, municipality: str) -> bool:
+def moderates(actor: Actor, municipality: str) -> bool:
     return actor.principal.has_role(municipality, Role.MODERATOR, Role.EDITOR)
 
 
@@ -130,7 +120,7 @@ async def load(
         process = await visible_process(session, actor, contribution.process_id)
     except NotFound:
         raise NotFound(f"Contribution {contribution_id} does not exist.") from None
-    if not contribution.visible and not _moderates(actor, contribution.municipality):
+    if not contribution.visible and not moderates(actor, contribution.municipality):
         raise NotFound(f"Contribution {contribution_id} does not exist.")
     return contribution, process
 
@@ -209,7 +199,7 @@ async def list_(
     async with db.sessions() as session:
         process = await visible_process(session, actor, process_id)
         stmt = select(Contribution).where(Contribution.process_id == process.id)
-        if not (include_hidden and _moderates(actor, process.municipality)):
+        if not (include_hidden and moderates(actor, process.municipality)):
             stmt = stmt.where(
                 Contribution.hidden.is_(False), Contribution.author_blocked.is_(False)
             )
@@ -293,212 +283,6 @@ async def withdraw(db: Database, actor: Actor, contribution_id: uuid.UUID) -> Co
         contribution.version += 1
         contribution.updated_at = utcnow()
         return (await outs(session, actor, [contribution]))[0]
-
-
-async def _support_count(session: AsyncSession, contribution_id: uuid.UUID) -> int:
-    return int(
-        await session.scalar(
-            select(func.count())
-            .select_from(Support)
-            .where(Support.contribution_id == contribution_id)
-        )
-        or 0
-    )
-
-
-@dataclass(frozen=True)
-class _PhaseRow:
-    id: uuid.UUID
-    title: str
-    contribution_types: list[str]
-    supports_enabled: bool
-    comments_enabled: bool
-    support_budget: int | None
-
-
-def _facts(contribution_id: uuid.UUID, participant_id: str, now: datetime) -> Any:
-    """Everything the support rules need, in one round trip (the hot path of the service)."""
-    return (
-        select(
-            Contribution.state,
-            Contribution.hidden,
-            Contribution.author_blocked,
-            Contribution.municipality,
-            Process.id.label("process_id"),
-            Process.status,
-            Process.visibility,
-            Process.allow_guests,
-            Phase.id.label("phase_id"),
-            Phase.title,
-            Phase.contribution_types,
-            Phase.supports_enabled,
-            Phase.comments_enabled,
-            Phase.support_budget,
-            select(Participant.stakeholder_group)
-            .where(Participant.id == participant_id)
-            .scalar_subquery()
-            .label("stakeholder_group"),
-            exists()
-            .where(
-                Block.participant_id == participant_id,
-                Block.municipality == Contribution.municipality,
-            )
-            .label("blocked"),
-            exists()
-            .where(Invitation.process_id == Process.id, Invitation.participant_id == participant_id)
-            .label("invited"),
-        )
-        .join(Process, Process.id == Contribution.process_id)
-        .outerjoin(
-            Phase,
-            (Phase.process_id == Process.id)
-            & (Process.status == "open")
-            & (Phase.starts_at <= now)
-            & (Phase.ends_at > now),
-        )
-        .where(Contribution.id == contribution_id)
-    )
-
-
-def _upsert_budget(
-    dialect: str, participant_id: str, phase_id: uuid.UUID, budget: int | None
-) -> Any:
-    """Count one more support in the participant's budget row, unless that exceeds the budget
-    (then no row is returned). Atomic on both dialects: concurrent supports cannot overshoot."""
-    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(SupportBudget)
-    return (
-        insert.values(participant_id=participant_id, phase_id=phase_id, used=1)
-        .on_conflict_do_update(
-            index_elements=[SupportBudget.participant_id, SupportBudget.phase_id],
-            set_={"used": SupportBudget.used + 1},
-            where=(SupportBudget.used < budget) if budget is not None else None,
-        )
-        .returning(SupportBudget.used)
-    )
-
-
-async def support(db: Database, actor: Actor, contribution_id: uuid.UUID) -> SupportOut:
-    """One support per participant (unique constraint) within the phase's budget (atomic
-    conditional upsert of the participant's counter row): concurrent requests cannot exceed
-    either. Core statements only: four round trips."""
-    if actor.is_guest:
-        actor.principal.require_authenticated()
-    participant_id = actor.require_participant()
-    now = utcnow()
-    try:
-        async with db.connection_transaction() as conn:
-            row = (await conn.execute(_facts(contribution_id, participant_id, now))).first()
-            member = row is not None and actor.is_member(row.municipality)
-            if row is None or not may_view(member, row.status, row.visibility, bool(row.invited)):
-                raise NotFound(f"Contribution {contribution_id} does not exist.")
-            if (row.hidden or row.author_blocked) and not _moderates(actor, row.municipality):
-                raise NotFound(f"Contribution {contribution_id} does not exist.")
-            phase = (
-                _PhaseRow(
-                    row.phase_id,
-                    row.title,
-                    row.contribution_types,
-                    row.supports_enabled,
-                    row.comments_enabled,
-                    row.support_budget,
-                )
-                if row.phase_id is not None
-                else None
-            )
-            taking = judge(
-                actor,
-                Standing(
-                    process_id=row.process_id,
-                    municipality=row.municipality,
-                    phase=phase,
-                    allow_guests=row.allow_guests,
-                    invite_only=row.visibility == "invite_only",
-                    invited=bool(row.invited),
-                    blocked=bool(row.blocked),
-                    stakeholder_group=row.stakeholder_group,
-                ),
-                guests_possible=False,
-            )
-            rules = taking.phase
-            if not rules.supports_enabled:
-                raise ProblemError(409, f"Supports are not open in the phase '{rules.title}'.")
-            if row.state in CLOSED_STATES:
-                raise ProblemError(409, f"A {row.state} contribution cannot be supported.")
-            used = await conn.scalar(
-                _upsert_budget(conn.dialect.name, participant_id, rules.id, rules.support_budget)
-            )
-            if used is None:
-                raise ProblemError(
-                    409,
-                    f"Your support budget of {rules.support_budget} in this phase is used up; "
-                    "withdraw a support to give it elsewhere.",
-                    title="Support budget exhausted",
-                )
-            await conn.execute(
-                insert(Support).values(
-                    id=uuid.uuid4(),
-                    contribution_id=contribution_id,
-                    process_id=row.process_id,
-                    phase_id=rules.id,
-                    participant_id=participant_id,
-                    stakeholder_group=taking.stakeholder_group,
-                    created_at=now,
-                )
-            )
-            count = await conn.scalar(
-                select(func.count())
-                .select_from(Support)
-                .where(Support.contribution_id == contribution_id)
-            )
-    except IntegrityError:
-        raise ProblemError(
-            409, "You already support this contribution.", title="Already supported"
-        ) from None
-    remaining = None if rules.support_budget is None else rules.support_budget - int(used)
-    return SupportOut(
-        contribution_id=contribution_id,
-        supported=True,
-        supports=int(count or 0),
-        budget_remaining=remaining,
-    )
-
-
-async def unsupport(db: Database, actor: Actor, contribution_id: uuid.UUID) -> SupportOut:
-    async with db.transaction() as session:
-        contribution, process = await load(session, actor, contribution_id)
-        taking = await take_part(session, actor, process, utcnow(), guests_possible=False)
-        phase = taking.phase
-        if not phase.supports_enabled:
-            raise ProblemError(409, f"Supports are not open in the phase '{phase.title}'.")
-        participant_id = cast(str, taking.participant_id)
-        own = await session.scalar(
-            select(Support).where(
-                Support.contribution_id == contribution.id, Support.participant_id == participant_id
-            )
-        )
-        if own is None:
-            raise NotFound("You do not support this contribution.")
-        await session.delete(own)
-        await session.execute(
-            update(SupportBudget)
-            .where(
-                SupportBudget.participant_id == participant_id,
-                SupportBudget.phase_id == own.phase_id,
-                SupportBudget.used > 0,
-            )
-            .values(used=SupportBudget.used - 1)
-        )
-        await session.flush()
-        used = await session.scalar(
-            select(SupportBudget.used).where(
-                SupportBudget.participant_id == participant_id, SupportBudget.phase_id == phase.id
-            )
-        )
-        count = await _support_count(session, contribution.id)
-    remaining = None if phase.support_budget is None else phase.support_budget - int(used or 0)
-    return SupportOut(
-        contribution_id=contribution_id, supported=False, supports=count, budget_remaining=remaining
-    )
 
 
 async def draft_answer(
@@ -595,7 +379,7 @@ async def list_comments(
     async with db.sessions() as session:
         contribution, _ = await load(session, actor, contribution_id)
         stmt = select(Comment).where(Comment.contribution_id == contribution.id)
-        if not (include_hidden and _moderates(actor, contribution.municipality)):
+        if not (include_hidden and moderates(actor, contribution.municipality)):
             stmt = stmt.where(Comment.hidden.is_(False), Comment.author_blocked.is_(False))
         rows, cursor = await paginate(
             session,

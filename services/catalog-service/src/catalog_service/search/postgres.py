@@ -70,9 +70,7 @@ async def search_postgres(session: AsyncSession, query: SearchQuery) -> SearchRe
     columns += [_DATASET_SORTS[key].label(key) for key in sorted(sorts)]
     hits_stmt = select(*columns).where(*own, *joined)
     if joined or sorts:
-        hits_stmt = hits_stmt.select_from(
-            pg_search.join(Dataset, Dataset.id == s.dataset_id)  # type: ignore[arg-type]
-        )
+        hits_stmt = hits_stmt.select_from(pg_search.join(Dataset, Dataset.id == s.dataset_id))
     hits = hits_stmt.cte("hits").prefix_with("MATERIALIZED")
 
     if query.facet_fields:
@@ -134,5 +132,5 @@ async def search_postgres(session: AsyncSession, query: SearchQuery) -> SearchRe
     return SearchResult(
         count=total,
         datasets=datasets,
-        facets=top_facets(query, counted_values),  # type: ignore[arg-type]
+        facets=top_facets(query, counted_values),
     )

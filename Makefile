@@ -19,7 +19,10 @@ install: $(if $(shell command -v uv 2>/dev/null),,$(TOOLS)/bin/uv)
 run: install
 	$(UV) run smartgov up
 
-test: install $(CLIENT)/node_modules test-sqlite test-postgres
+# The SQLite and PostgreSQL passes run side by side (their tests mostly wait on processes and
+# sockets, not on CPU); each pass's output is printed whole when it ends.
+test: install $(CLIENT)/node_modules
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 # Contract tooling (OpenAPI lint, TypeScript types, breaking-change guard) from the npm registry.
 $(CLIENT)/node_modules: $(CLIENT)/package-lock.json

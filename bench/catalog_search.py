@@ -112,13 +112,16 @@ async def generate(url: str, n: int) -> None:
     await db.dispose()
 
 
-def start_service(url: str, storage: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_service(
+    url: str, storage: Path, search_cache: bool = True
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
         **os.environ, "CATALOG_DATABASE_URL": url, "CATALOG_PORT": str(port),
         "SMARTGOV_NATS_URL": f"nats://127.0.0.1:{free_port()}",  # none: events wait in the outbox
         "SMARTGOV_LOG_LEVEL": "WARNING", "CATALOG_STORAGE_DIR": str(storage),
         "SMARTGOV_DB_POOL_SIZE": "10",
+        **({} if search_cache else {"CATALOG_SEARCH_CACHE_CAPACITY": "0"}),
     }  # fmt: skip
     proc = subprocess.Popen(
         [sys.executable, "-m", "catalog_service", "serve"], env=env,

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 import jwt
+from cachetools import TLRUCache
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import Request
@@ -187,22 +187,21 @@ class InternalTokenVerifier:
         self.issuer = issuer
         self.audience = audience
         self.cache_size = cache_size
-        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+        # PyJWT accepts a token while now < exp + leeway; the cache keeps that rule.
+        self._verified: TLRUCache[str, tuple[Principal, float]] | None = (
+            TLRUCache(cache_size, ttu=lambda _token, entry, _now: entry[1], timer=time.time)
+            if cache_size > 0
+            else None
+        )
 
     def verify(self, token: str) -> Principal:
+        if self._verified is None:
+            return self._decode(token)[0]
         cached = self._verified.get(token)
         if cached is not None:
-            principal, valid_until = cached
-            if time.time() < valid_until:
-                self._verified.move_to_end(token)
-                return principal
-            del self._verified[token]
+            return cached[0]
         principal, expires = self._decode(token)
-        if self.cache_size > 0:
-            # PyJWT accepts a token while now < exp + leeway; the cache keeps that rule.
-            self._verified[token] = (principal, expires + LEEWAY_SECONDS)
-            if len(self._verified) > self.cache_size:
-                self._verified.popitem(last=False)
+        self._verified[token] = (principal, expires + LEEWAY_SECONDS)
         return principal
 
     def _decode(self, token: str) -> tuple[Principal, float]:

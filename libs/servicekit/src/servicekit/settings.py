@@ -39,6 +39,8 @@ class ServiceSettings(BaseSettings):
     stream_replicas: int = Field(default=1, ge=1, le=5)
     db_pool_size: int = Field(default=10, ge=1)
     shutdown_grace_seconds: float = Field(default=10.0, ge=0)
+    # Freeze what startup loaded out of the garbage collector's sight (see runtime).
+    gc_settle: bool = True
 
     def public_key_pem(self) -> str | None:
         if self.internal_token_public_key is not None:

@@ -20,6 +20,7 @@ from catalog_service.harvest.router import router as harvest_router
 from catalog_service.harvest.scheduler import scheduler
 from catalog_service.models import __all__ as _every_model  # noqa: F401  (foreign keys resolve)
 from catalog_service.organizations.router import router as organizations_router
+from catalog_service.search.cache import SearchCache
 from catalog_service.settings import Settings
 from servicekit.runtime import create_app as create_service_app
 
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         body_limit_overrides=[(UPLOAD_PATH, settings.max_upload_bytes)],
     )
     app.state.storage = storage
+    app.state.search_cache = SearchCache(settings.search_cache_capacity)
     _run_scheduler_with(app, settings)
     return app
 

@@ -22,6 +22,10 @@ from servicekit.testing.apps import running
 from servicekit.testing.databases import POSTGRES_ENV, fresh_database, selected_backend
 from servicekit.testing.nats import NatsServer
 
+# A test process starts hundreds of apps: freezing the heap at each startup would keep every
+# earlier test's cyclic garbage for good.
+os.environ.setdefault("SMARTGOV_GC_SETTLE", "false")
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:

@@ -19,6 +19,7 @@ from catalog_service.files import service as files
 from catalog_service.files.rows import RowsQuery, RowsQueryError, parse_sort
 from catalog_service.files.storage import FileStorage
 from catalog_service.organizations.models import Organization
+from catalog_service.search.cache import SearchCache
 from catalog_service.search.query import SearchQuery, Visibility, search
 from catalog_service.vocab import vocabulary
 from servicekit.db import Database
@@ -77,6 +78,7 @@ class Context:
     site_title: str
     db: Database
     storage: FileStorage
+    search_cache: SearchCache
 
 
 Action = Callable[[Context, dict[str, Any]], Awaitable[Any]]
@@ -192,7 +194,7 @@ async def package_search(ctx: Context, params: dict[str, Any]) -> dict[str, Any]
         facet_limit=facet_limit if facet_limit >= 0 else 10_000,
         facet_mincount=facet_mincount,
     )
-    result = await search(ctx.session, query)
+    result = await search(ctx.session, query, ctx.search_cache)
     facets: dict[str, dict[str, int]] = {}
     search_facets: dict[str, Any] = {}
     titles = await _facet_titles(ctx.session, result.facets)
@@ -255,7 +257,7 @@ async def current_package_list_with_resources(
     query = SearchQuery(
         visibility=_visibility(ctx, params), sort=[("modified", True)], offset=offset, limit=limit
     )
-    return await _packages(ctx, (await search(ctx.session, query)).datasets)
+    return await _packages(ctx, (await search(ctx.session, query, ctx.search_cache)).datasets)
 
 
 async def _org_counts(session: AsyncSession) -> dict[uuid.UUID, int]:
@@ -296,7 +298,9 @@ async def organization_show(ctx: Context, params: dict[str, Any]) -> dict[str, A
         query = SearchQuery(
             filters={"organization": [org.name]}, sort=[("modified", True)], limit=10
         )
-        out["packages"] = await _packages(ctx, (await search(ctx.session, query)).datasets)
+        out["packages"] = await _packages(
+            ctx, (await search(ctx.session, query, ctx.search_cache)).datasets
+        )
     return out
 
 

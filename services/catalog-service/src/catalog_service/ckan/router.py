@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from catalog_service.ckan.actions import ACTIONS, CkanError, Context
+from catalog_service.search.cache import get_search_cache
 from servicekit.identity import get_principal
 from servicekit.openapi import OPTIONALLY_AUTHENTICATED
 from servicekit.problems import ProblemError
@@ -83,7 +84,7 @@ async def _call(request: Request, name: str) -> JSONResponse:
         async with db.sessions() as session:
             ctx = Context(
                 session, principal, settings.public_base_url, settings.site_title,
-                db, request.app.state.storage,
+                db, request.app.state.storage, get_search_cache(request),
             )  # fmt: skip
             result = await action(ctx, params)
     except CkanError as exc:

@@ -24,6 +24,7 @@ from catalog_service.datasets.schemas import (
 from catalog_service.datasets.views import dataset_out, distribution_out
 from catalog_service.files.storage import FileStorage, get_storage
 from catalog_service.quality import Quality
+from catalog_service.search.cache import SearchCache, get_search_cache
 from catalog_service.search.labels import facet_labels
 from catalog_service.search.query import FACETS, SearchQuery, Visibility, search
 from servicekit.concurrency import set_etag
@@ -83,6 +84,7 @@ def _cursor(offset: int) -> str:
 async def search_datasets(
     db: DbDep,
     principal: PrincipalDep,
+    cache: Annotated[SearchCache, Depends(get_search_cache)],
     q: Annotated[str | None, Query(max_length=500, examples=["Parken"])] = None,
     theme: Annotated[list[str] | None, Query(max_length=20)] = None,
     license: Annotated[list[str] | None, Query(max_length=20)] = None,
@@ -127,7 +129,7 @@ async def search_datasets(
         facet_limit=facet_limit,
     )
     async with db.sessions() as session:
-        result = await search(session, query)
+        result = await search(session, query, cache)
         orgs = await service.organizations_by_id(
             session, {ds.organization_id for ds in result.datasets}
         )

@@ -61,13 +61,22 @@ def _clamp(x: float) -> float:
     return 0.0 if x < 0 else 1.0 if x > 1 else x
 
 
-def economic_part(c: Candidate, largest_npv: float) -> float:
+def economic_part(npv_total: float | None, bcr: float | None, largest_npv: float) -> float:
     parts = []
-    if c.npv_total is not None:
-        parts.append(_clamp(0.5 + 0.5 * c.npv_total / largest_npv) if largest_npv else 0.5)
-    if c.benefit_cost_ratio is not None:
-        parts.append(_clamp(c.benefit_cost_ratio / 2))
+    if npv_total is not None:
+        parts.append(_clamp(0.5 + 0.5 * npv_total / largest_npv) if largest_npv else 0.5)
+    if bcr is not None:
+        parts.append(_clamp(bcr / 2))
     return sum(parts) / len(parts) if parts else 0.0
+
+
+def _component(value: Any, normalized: float, weight: float, contribution: float) -> dict[str, Any]:
+    return {
+        "value": value,
+        "normalized": round(normalized, 4),
+        "weight": weight,
+        "contribution": contribution,
+    }
 
 
 def rank(candidates: Sequence[Candidate], weights: dict[str, float]) -> list[dict[str, Any]]:
@@ -78,11 +87,14 @@ def rank(candidates: Sequence[Candidate], weights: dict[str, float]) -> list[dic
     w_support, w_urgency = weights["support"], weights["urgency"]
     ranked: list[dict[str, Any]] = []
     for c in candidates:
-        economic = economic_part(c, largest_npv)
-        qualitative = _clamp((c.strategic_score or 0) / 10)
-        support = c.supports / most_supports if most_supports else 0.0
-        urgency = _clamp((c.urgency_score or 0) / 10)
-        contributions = (
+        # each attribute read once: database rows answer attribute reads slowly
+        npv, bcr, supports = c.npv_total, c.benefit_cost_ratio, c.supports
+        strategic, urgent = c.strategic_score, c.urgency_score
+        economic = economic_part(npv, bcr, largest_npv)
+        qualitative = _clamp((strategic or 0) / 10)
+        support = supports / most_supports if most_supports else 0.0
+        urgency = _clamp((urgent or 0) / 10)
+        parts = (
             round(economic * w_economic, 2),
             round(qualitative * w_qualitative, 2),
             round(support * w_support, 2),
@@ -95,36 +107,16 @@ def rank(candidates: Sequence[Candidate], weights: dict[str, float]) -> list[dic
                 "title": c.title,
                 "status": c.status,
                 "priority": c.priority,
-                "score": round(sum(contributions), 2),
+                "score": round(parts[0] + parts[1] + parts[2] + parts[3], 2),
                 "components": {
-                    "economic": {
-                        "value": c.npv_total,
-                        "normalized": round(economic, 4),
-                        "weight": w_economic,
-                        "contribution": contributions[0],
-                    },
-                    "qualitative": {
-                        "value": c.strategic_score,
-                        "normalized": round(qualitative, 4),
-                        "weight": w_qualitative,
-                        "contribution": contributions[1],
-                    },
-                    "support": {
-                        "value": c.supports,
-                        "normalized": round(support, 4),
-                        "weight": w_support,
-                        "contribution": contributions[2],
-                    },
-                    "urgency": {
-                        "value": c.urgency_score,
-                        "normalized": round(urgency, 4),
-                        "weight": w_urgency,
-                        "contribution": contributions[3],
-                    },
+                    "economic": _component(npv, economic, w_economic, parts[0]),
+                    "qualitative": _component(strategic, qualitative, w_qualitative, parts[1]),
+                    "support": _component(supports, support, w_support, parts[2]),
+                    "urgency": _component(urgent, urgency, w_urgency, parts[3]),
                 },
-                "npv_total": c.npv_total,
-                "benefit_cost_ratio": c.benefit_cost_ratio,
-                "supports": c.supports,
+                "npv_total": npv,
+                "benefit_cost_ratio": bcr,
+                "supports": supports,
                 "investment": c.investment,
                 "yearly_savings": c.yearly_savings,
             }
@@ -138,19 +130,21 @@ def rank(candidates: Sequence[Candidate], weights: dict[str, float]) -> list[dic
 def totals(candidates: Sequence[Candidate]) -> dict[str, Any]:
     """Investment and yearly savings, in all and per status."""
     by_status: dict[str, dict[str, Any]] = {}
+    investment = savings = 0.0
     for c in candidates:
-        t = by_status.setdefault(
-            c.status, {"use_cases": 0, "investment": 0.0, "yearly_savings": 0.0}
-        )
+        status, invested, saved = c.status, c.investment, c.yearly_savings
+        t = by_status.setdefault(status, {"use_cases": 0, "investment": 0.0, "yearly_savings": 0.0})
         t["use_cases"] += 1
-        t["investment"] += c.investment
-        t["yearly_savings"] += c.yearly_savings
+        t["investment"] += invested
+        t["yearly_savings"] += saved
+        investment += invested
+        savings += saved
     for t in by_status.values():
         t["investment"] = round(t["investment"], 2)
         t["yearly_savings"] = round(t["yearly_savings"], 2)
     return {
         "use_cases": len(candidates),
-        "investment": round(sum(c.investment for c in candidates), 2),
-        "yearly_savings": round(sum(c.yearly_savings for c in candidates), 2),
+        "investment": round(investment, 2),
+        "yearly_savings": round(savings, 2),
         "by_status": by_status,
     }

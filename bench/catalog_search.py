@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,13 +23,16 @@ import time
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 import httpx
 from sqlalchemy import insert, select, text, update
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "services" / "catalog-service" / "tests"))
+sys.path.insert(0, str(HERE.parent))  # run as a script: `bench` is importable
 
+from bench.loadgen import load  # noqa: E402
 from catalog_service.database import Base, tenants  # noqa: E402
 from catalog_service.datasets.indexing import document, facet_values, search_entry  # noqa: E402
 from catalog_service.datasets.models import Dataset, DatasetFacet, Distribution  # noqa: E402
@@ -121,7 +123,7 @@ def start_service(
         "SMARTGOV_NATS_URL": f"nats://127.0.0.1:{free_port()}",  # none: events wait in the outbox
         "SMARTGOV_LOG_LEVEL": "WARNING", "CATALOG_STORAGE_DIR": str(storage),
         "SMARTGOV_DB_POOL_SIZE": "10",
-        **({} if search_cache else {"CATALOG_SEARCH_CACHE_CAPACITY": "0"}),
+        **({} if search_cache else {"CATALOG_SEARCH_CACHE_MIB": "0"}),
     }  # fmt: skip
     proc = subprocess.Popen(
         [sys.executable, "-m", "catalog_service", "serve"], env=env,
@@ -138,33 +140,28 @@ def rss_peak_kib(pid: int) -> int:
     return -1
 
 
-async def search_load(base: str, requests: int, concurrency: int) -> dict[str, float]:
-    rng = random.Random(7)
-    latencies: list[float] = []
-    queue = list(range(requests))
-    facet_fields = '["groups","res_format","license_id","organization","tags"]'
+FACET_FIELDS = '["groups","res_format","license_id","organization","tags"]'
 
-    async def worker(client: httpx.AsyncClient) -> None:
-        while queue:
-            queue.pop()
-            params = {"q": rng.choice(WORDS), "facet.field": facet_fields, "rows": 10}
-            t0 = time.perf_counter()
-            answer = await client.get("/api/3/action/package_search", params=params)
-            latencies.append(time.perf_counter() - t0)
-            assert answer.status_code == 200, answer.text[:200]
 
+async def search_load(base: str, seconds: float, concurrency: int) -> dict[str, float]:
+    """package_search with each word of WORDS in turn and five facets, from the load generator
+    (a separate process), for `seconds` after a warm-up."""
+    queries = [urlencode({"q": word, "facet.field": FACET_FIELDS, "rows": 10}) for word in WORDS]
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        for _ in range(20):  # warm-up
-            await client.get("/api/3/action/package_search", params={"q": "Parken"})
-        t0 = time.perf_counter()
-        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
-        elapsed = time.perf_counter() - t0
-    latencies.sort()
+        # Warm-up: each query of the mix once, as Solr runs its warming queries after a
+        # commit (with the cache on it fills it, with it off it fills PostgreSQL's buffers).
+        for query in queries:
+            answer = await client.get(f"/api/3/action/package_search?{query}")
+            assert answer.is_success, answer.text[:200]
+    result = await asyncio.to_thread(
+        load, f"{base}/api/3/action/package_search", concurrency=concurrency,
+        duration=seconds, warmup=1.0, queries=queries,
+    )  # fmt: skip
+    assert result.errors == 0, result.statuses
     return {
-        "requests": requests, "concurrency": concurrency,
-        "p50_ms": round(statistics.median(latencies) * 1000, 1),
-        "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 1),
-        "throughput_rps": round(requests / elapsed, 1),
+        "requests": result.requests, "concurrency": concurrency, "seconds": seconds,
+        "p50_ms": round(result.p50_ms, 1), "p95_ms": round(result.p95_ms, 1),
+        "throughput_rps": round(result.throughput, 1),
     }  # fmt: skip
 
 
@@ -213,7 +210,7 @@ async def export_memory(base: str, pid: int) -> dict[str, float]:
     }  # fmt: skip
 
 
-async def bench(url: str, n: int, requests: int, packages: int, export: bool = True) -> None:
+async def bench(url: str, n: int, seconds: float, packages: int, export: bool = True) -> None:
     t0 = time.perf_counter()
     await generate(url, n)
     print(f"generated {n} datasets in {time.perf_counter() - t0:.1f}s", flush=True)
@@ -222,7 +219,7 @@ async def bench(url: str, n: int, requests: int, packages: int, export: bool = T
         try:
             print(
                 "package_search (text + 5 facets):",
-                await search_load(base, requests, 8),
+                await search_load(base, seconds, 8),
                 flush=True,
             )
             if export:
@@ -237,24 +234,24 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--datasets", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--packages", type=int, default=2000)
     parser.add_argument("--quick", action="store_true", help="10k datasets, 200 requests")
     parser.add_argument("--no-export", action="store_true", help="skip the full export")
     args = parser.parse_args()
     if args.quick:
-        args.datasets, args.requests, args.packages = 10_000, 200, 500
+        args.datasets, args.seconds, args.packages = 10_000, 3.0, 500
     migrations = "catalog_service:migrations"
     if args.db == "postgres":
         admin = os.environ["SMARTGOV_TEST_POSTGRES_URL"]
         with postgres_database(admin, prefix="catalog_bench") as url:
             upgrade(migrations, url)
-            asyncio.run(bench(url, args.datasets, args.requests, args.packages, not args.no_export))
+            asyncio.run(bench(url, args.datasets, args.seconds, args.packages, not args.no_export))
         return
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/bench.db"
         upgrade(migrations, url)
-        asyncio.run(bench(url, args.datasets, args.requests, args.packages, not args.no_export))
+        asyncio.run(bench(url, args.datasets, args.seconds, args.packages, not args.no_export))
 
 
 if __name__ == "__main__":

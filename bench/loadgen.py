@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -77,8 +78,13 @@ class _Stats:
 
 
 class _Connection(asyncio.Protocol):
-    def __init__(self, raw: bytes, stats: _Stats, done: asyncio.Future[None]) -> None:
-        self.raw = raw
+    """Sends its requests in turn (one, or a mix), the next as soon as an answer is complete."""
+
+    def __init__(
+        self, raws: list[bytes], turn: int, stats: _Stats, done: asyncio.Future[None]
+    ) -> None:
+        self.raws = raws
+        self.turn = turn
         self.stats = stats
         self.done = done
         self.transport: asyncio.Transport | None = None
@@ -92,8 +98,10 @@ class _Connection(asyncio.Protocol):
 
     def _send(self) -> None:
         assert self.transport is not None
+        raw = self.raws[self.turn % len(self.raws)]
+        self.turn += 1
         self.started = time.perf_counter_ns()
-        self.transport.write(self.raw)
+        self.transport.write(raw)
 
     def data_received(self, data: bytes) -> None:
         try:
@@ -118,13 +126,15 @@ class _Connection(asyncio.Protocol):
             self.done.set_result(None)
 
 
-async def _worker(host: str, port: int, raw: bytes, stats: _Stats, stop: asyncio.Event) -> None:
+async def _worker(
+    host: str, port: int, raws: list[bytes], turn: int, stats: _Stats, stop: asyncio.Event
+) -> None:
     loop = asyncio.get_running_loop()
     while not stop.is_set():
         done: asyncio.Future[None] = loop.create_future()
         try:
             transport, protocol = await loop.create_connection(
-                lambda done=done: _Connection(raw, stats, done), host, port
+                lambda done=done: _Connection(raws, turn, stats, done), host, port
             )
         except OSError:
             if stats.recording:
@@ -152,12 +162,18 @@ async def run_load(
     method: str = "GET",
     body: bytes | None = None,
     headers: dict[str, str] | None = None,
+    queries: Sequence[str] = (),
 ) -> LoadResult:
-    host, port, raw = build_request(url, method, body, headers)
+    """`queries`: a mix of query strings sent in turn (each connection starts elsewhere in
+    it), instead of the url's own."""
+    urls = [f"{url.split('?', 1)[0]}?{q}" for q in queries] or [url]
+    raws = [build_request(u, method, body, headers)[2] for u in urls]
+    host, port, _ = build_request(url, method, body, headers)
     stats = _Stats()
     stop = asyncio.Event()
     workers = [
-        asyncio.create_task(_worker(host, port, raw, stats, stop)) for _ in range(concurrency)
+        asyncio.create_task(_worker(host, port, raws, i * 7, stats, stop))
+        for i in range(concurrency)
     ]
     await asyncio.sleep(warmup)
     stats.recording = True
@@ -268,6 +284,7 @@ def load(
     body: bytes | None = None,
     headers: dict[str, str] | None = None,
     warmup: float = 2.0,
+    queries: Sequence[str] = (),
 ) -> LoadResult:
     """Run the generator in a separate process against `url` and return its result."""
     command = [
@@ -279,6 +296,8 @@ def load(
     ]  # fmt: skip
     for key, value in (headers or {}).items():
         command += ["--header", f"{key}: {value}"]
+    for query in queries:
+        command += ["--query", query]
     result = subprocess.run(
         command, input=body or b"", capture_output=True, check=True, timeout=duration + warmup + 60
     )
@@ -293,6 +312,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--method", default="GET")
     parser.add_argument("--header", action="append", default=[])
+    parser.add_argument("--query", action="append", default=[], help="a mix, sent in turn")
     args = parser.parse_args()
     headers = dict(h.split(": ", 1) for h in args.header)
     body = sys.stdin.buffer.read() if args.method in ("POST", "PUT", "PATCH") else None
@@ -311,6 +331,7 @@ def main() -> None:
             method=args.method,
             body=body,
             headers=headers,
+            queries=args.query,
         )
     )
     print(json.dumps(result.as_dict()))

@@ -40,7 +40,7 @@ async def test_cached_answers_equal_uncached_ones_and_reads_change_nothing(
 ):
     await seed(client, identity)
     before = await _generation(migrated_url)
-    uncached = settings.model_copy(update={"search_cache_capacity": 0})
+    uncached = settings.model_copy(update={"search_cache_mib": 0})
     async with service_client(create_app(uncached)) as plain:
         for params in QUERIES * 2:
             hits = _hits()
@@ -93,3 +93,28 @@ async def test_a_change_through_another_replica_or_sql_is_seen_at_once(
         await db.dispose()
     retitled = (await client.get("/api/v1/datasets", params={"sort": "title", "limit": 1})).json()
     assert retitled["items"][0]["name"] == "parkhausbelegung" != trees["items"][0]["name"]
+
+
+async def test_an_organisation_or_distribution_change_shows_in_cached_answers(client, identity):
+    await seed(client, identity)
+    admin, editor = identity("admin", "musterstadt"), identity("editor", "musterstadt")
+    params = {"q": "Baumkataster", "rows": 1}
+    package = (await client.get("/api/3/action/package_search", params=params)).json()
+    first = package["result"]["results"][0]
+    renamed = await client.patch(
+        "/api/v1/organizations/stadt-musterstadt", json={"title": "Stadt Musterstadt (neu)"},
+        headers=admin,
+    )  # fmt: skip
+    assert renamed.status_code == 200, renamed.text
+    package = (await client.get("/api/3/action/package_search", params=params)).json()
+    assert package["result"]["results"][0]["organization"]["title"] == "Stadt Musterstadt (neu)"
+
+    added = await client.post(
+        f"/api/v1/datasets/{first['id']}/distributions",
+        json={"title": "Bäume (GeoJSON)", "download_url": "https://x.example/b.geojson"},
+        headers=editor,
+    )
+    assert added.status_code == 201, added.text
+    package = (await client.get("/api/3/action/package_search", params=params)).json()
+    resources = package["result"]["results"][0]["resources"]
+    assert len(resources) == len(first["resources"]) + 1

@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         body_limit_overrides=[(UPLOAD_PATH, settings.max_upload_bytes)],
     )
     app.state.storage = storage
-    app.state.search_cache = SearchCache(settings.search_cache_capacity)
+    app.state.search_cache = SearchCache(int(settings.search_cache_mib * 1024 * 1024))
     _run_scheduler_with(app, settings)
     return app
 

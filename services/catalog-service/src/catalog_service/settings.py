@@ -23,12 +23,12 @@ class Settings(ServiceSettings):
     max_upload_bytes: int = Field(
         default=100 * 1024 * 1024, ge=1, validation_alias="CATALOG_MAX_UPLOAD_BYTES"
     )
-    search_cache_capacity: int = Field(
-        default=100_000,
+    search_cache_mib: float = Field(
+        default=64,
         ge=0,
-        validation_alias="CATALOG_SEARCH_CACHE_CAPACITY",
-        description="Search results kept per process until the catalogue changes, counted in "
-        "page ids plus facet values (about 100 bytes each); 0 turns the cache off.",
+        validation_alias="CATALOG_SEARCH_CACHE_MIB",
+        description="Serialised search answers kept per process until the catalogue changes; "
+        "0 turns the cache off.",
     )
     harvest_timeout_seconds: float = Field(
         default=30.0, gt=0, validation_alias="CATALOG_HARVEST_TIMEOUT_SECONDS"

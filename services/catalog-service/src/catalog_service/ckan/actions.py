@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,7 +20,7 @@ from catalog_service.files import service as files
 from catalog_service.files.rows import RowsQuery, RowsQueryError, parse_sort
 from catalog_service.files.storage import FileStorage
 from catalog_service.organizations.models import Organization
-from catalog_service.search.cache import SearchCache
+from catalog_service.search.cache import SearchCache, query_key
 from catalog_service.search.query import SearchQuery, Visibility, search
 from catalog_service.vocab import vocabulary
 from servicekit.db import Database
@@ -145,7 +146,19 @@ async def _packages(ctx: Context, found: list[Dataset]) -> list[dict[str, Any]]:
     return [package_dict(d, orgs[d.organization_id], ctx.base_url) for d in found]
 
 
-async def package_search(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+async def package_search(ctx: Context, params: dict[str, Any]) -> orjson.Fragment:
+    """The answer, serialised (from the search cache while the catalogue is unchanged)."""
+    query, facet_fields, sort = _package_query(ctx, params)
+    key = ("package_search", query_key(query), tuple(facet_fields), sort)
+
+    async def compute() -> bytes:
+        return orjson.dumps(await _package_result(ctx, query, facet_fields, sort))
+
+    return orjson.Fragment(await ctx.search_cache.answer(ctx.db, key, compute))
+
+
+def _package_query(ctx: Context, params: dict[str, Any]) -> tuple[SearchQuery, list[str], str]:
+    """package_search's parameters as a search, its CKAN facet names and its sort as given."""
     unknown = sorted(k for k in params if k not in SEARCH_PARAMS and not k.startswith("ext_"))
     if unknown:
         raise search_query_error(f"unknown parameters: {', '.join(unknown)}")
@@ -176,6 +189,7 @@ async def package_search(ctx: Context, params: dict[str, Any]) -> dict[str, Any]
         facet_fields = []
     modified = filters.ranges.get("metadata_modified", (None, None))
     created = filters.ranges.get("metadata_created", (None, None))
+    sort = str(params.get("sort") or "score desc, metadata_modified desc")
     query = SearchQuery(
         text=" ".join(text_words) or None,
         filters=filters.filters,
@@ -187,14 +201,20 @@ async def package_search(ctx: Context, params: dict[str, Any]) -> dict[str, Any]
         created_from=created[0],
         created_to=created[1],
         visibility=_visibility(ctx, params),
-        sort=_sort(str(params.get("sort") or "score desc, metadata_modified desc")),
+        sort=_sort(sort),
         offset=start,
         limit=rows,
         facet_fields=[FACET_NAMES[f] for f in facet_fields],
         facet_limit=facet_limit if facet_limit >= 0 else 10_000,
         facet_mincount=facet_mincount,
     )
-    result = await search(ctx.session, query, ctx.search_cache)
+    return query, facet_fields, sort
+
+
+async def _package_result(
+    ctx: Context, query: SearchQuery, facet_fields: list[str], sort: str
+) -> dict[str, Any]:
+    result = await search(ctx.session, query)
     facets: dict[str, dict[str, int]] = {}
     search_facets: dict[str, Any] = {}
     titles = await _facet_titles(ctx.session, result.facets)
@@ -215,7 +235,7 @@ async def package_search(ctx: Context, params: dict[str, Any]) -> dict[str, Any]
         "results": await _packages(ctx, result.datasets),
         "facets": facets,
         "search_facets": search_facets,
-        "sort": str(params.get("sort") or "score desc, metadata_modified desc"),
+        "sort": sort,
     }
 
 
@@ -257,7 +277,7 @@ async def current_package_list_with_resources(
     query = SearchQuery(
         visibility=_visibility(ctx, params), sort=[("modified", True)], offset=offset, limit=limit
     )
-    return await _packages(ctx, (await search(ctx.session, query, ctx.search_cache)).datasets)
+    return await _packages(ctx, (await search(ctx.session, query)).datasets)
 
 
 async def _org_counts(session: AsyncSession) -> dict[uuid.UUID, int]:
@@ -298,9 +318,7 @@ async def organization_show(ctx: Context, params: dict[str, Any]) -> dict[str, A
         query = SearchQuery(
             filters={"organization": [org.name]}, sort=[("modified", True)], limit=10
         )
-        out["packages"] = await _packages(
-            ctx, (await search(ctx.session, query, ctx.search_cache)).datasets
-        )
+        out["packages"] = await _packages(ctx, (await search(ctx.session, query)).datasets)
     return out
 
 

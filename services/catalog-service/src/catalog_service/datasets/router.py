@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog_service.datasets import service
 from catalog_service.datasets.models import PUBLISHED, WITHDRAWN
@@ -24,9 +25,9 @@ from catalog_service.datasets.schemas import (
 from catalog_service.datasets.views import dataset_out, distribution_out
 from catalog_service.files.storage import FileStorage, get_storage
 from catalog_service.quality import Quality
-from catalog_service.search.cache import SearchCache, get_search_cache
+from catalog_service.search.cache import SearchCache, get_search_cache, query_key
 from catalog_service.search.labels import facet_labels
-from catalog_service.search.query import FACETS, SearchQuery, Visibility, search
+from catalog_service.search.query import FACETS, SearchQuery, SearchResult, Visibility, search
 from servicekit.concurrency import set_etag
 from servicekit.db import Database
 from servicekit.identity import Principal, get_principal
@@ -71,8 +72,28 @@ def _cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
 
 
+async def _search_page(
+    session: AsyncSession, result: SearchResult, offset: int, limit: int
+) -> bytes:
+    orgs = await service.organizations_by_id(
+        session, {ds.organization_id for ds in result.datasets}
+    )
+    labels = await facet_labels(session, result.facets)
+    page = DatasetSearchPage(
+        count=result.count,
+        items=[dataset_out(ds, orgs[ds.organization_id]) for ds in result.datasets],
+        facets={
+            facet: [FacetValue(value=v, label=labels[facet][v], count=n) for v, n in values]
+            for facet, values in result.facets.items()
+        },
+        next_cursor=_cursor(offset + limit) if offset + limit < result.count else None,
+    )
+    return page.model_dump_json().encode()
+
+
 @router.get(
     "/api/v1/datasets",
+    response_model=DatasetSearchPage,
     operation_id="searchDatasets",
     summary="Search datasets",
     description="Full text (German and English) with relevance ranking, facet filters (repeat a "
@@ -101,7 +122,7 @@ async def search_datasets(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
     facet_limit: Annotated[int, Query(ge=0, le=200)] = 20,
-) -> DatasetSearchPage:
+) -> Response:
     filters = {
         name: values
         for name, values in (
@@ -129,20 +150,12 @@ async def search_datasets(
         facet_limit=facet_limit,
     )
     async with db.sessions() as session:
-        result = await search(session, query, cache)
-        orgs = await service.organizations_by_id(
-            session, {ds.organization_id for ds in result.datasets}
-        )
-        labels = await facet_labels(session, result.facets)
-    return DatasetSearchPage(
-        count=result.count,
-        items=[dataset_out(ds, orgs[ds.organization_id]) for ds in result.datasets],
-        facets={
-            facet: [FacetValue(value=v, label=labels[facet][v], count=n) for v, n in values]
-            for facet, values in result.facets.items()
-        },
-        next_cursor=_cursor(offset + limit) if offset + limit < result.count else None,
-    )
+
+        async def compute() -> bytes:
+            return await _search_page(session, await search(session, query), offset, limit)
+
+        answer = await cache.answer(db, ("datasets", query_key(query)), compute)
+    return Response(answer, media_type="application/json")
 
 
 @router.post(

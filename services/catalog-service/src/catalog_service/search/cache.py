@@ -1,23 +1,23 @@
-"""Search results remembered until the catalogue changes, as Solr keeps its result and facet
-caches until the next commit.
+"""Search answers remembered until the catalogue changes, as CKAN answers package_search from
+the package dicts its index stores and Solr keeps its caches until the next commit.
 
-Every transaction that changes a searched table bumps one generation number (triggers from
-migration 0004, so no write path can forget). A search reads that number first: a result
-computed at the same generation is still exact. Only the count, the page's ids and the facet
-counts are kept; the page's datasets are always read fresh. Each process keeps its own cache,
-so replicas need no coordination: the number lives in the database they share."""
+Every transaction that changes what a search answer shows (datasets, their distributions,
+organisations, the search index) bumps one generation number: triggers from migration 0004,
+so no write path can forget. A search reads that number first; an answer serialised at the
+same generation is still exact. Each process keeps its own cache, so replicas need no
+coordination: the number lives in the database they share."""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from cachetools import LRUCache
 from fastapi import Request
 from prometheus_client import Counter
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.db import Database
 
 if TYPE_CHECKING:
     from catalog_service.search.query import SearchQuery
@@ -26,18 +26,6 @@ SEARCHES = Counter(
     "catalog_search_cache_lookups_total", "Searches answered from the cache or not", ["result"]
 )
 GENERATION = text("SELECT generation FROM dataset_search_generation WHERE id = 1")
-
-
-@dataclass(frozen=True)
-class CachedResult:
-    count: int
-    ids: tuple[uuid.UUID, ...]
-    facets: dict[str, list[tuple[str, int]]]
-
-    @property
-    def weight(self) -> int:
-        """Roughly proportional to the memory held: one unit per id and facet value."""
-        return 1 + len(self.ids) + sum(len(values) for values in self.facets.values())
 
 
 def query_key(query: SearchQuery) -> tuple[Any, ...]:
@@ -73,30 +61,35 @@ def query_key(query: SearchQuery) -> tuple[Any, ...]:
 
 
 class SearchCache:
-    """At most `capacity` units (ids and facet values) of the current generation's results."""
+    """Serialised answers of the current generation, at most `capacity_bytes` in all."""
 
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self._results: LRUCache[tuple[Any, ...], CachedResult] = LRUCache(
-            max(capacity, 1), getsizeof=lambda result: result.weight
-        )
+    def __init__(self, capacity_bytes: int) -> None:
+        self.capacity = capacity_bytes
+        self._answers: LRUCache[tuple[Any, ...], bytes] = LRUCache(max(capacity_bytes, 1), len)
         self._generation = -1
 
-    async def generation(self, session: AsyncSession) -> int:
-        return int(await session.scalar(GENERATION) or 0)
-
-    def get(self, generation: int, key: tuple[Any, ...]) -> CachedResult | None:
-        hit = self._results.get(key) if generation == self._generation else None
-        SEARCHES.labels("miss" if hit is None else "hit").inc()
-        return hit
-
-    def put(self, generation: int, key: tuple[Any, ...], result: CachedResult) -> None:
-        if generation < self._generation or result.weight > self.capacity:
-            return  # a slower request that started before the change: its result is older
+    async def answer(
+        self, db: Database, key: tuple[Any, ...], compute: Callable[[], Awaitable[bytes]]
+    ) -> bytes:
+        """The answer for `key`: remembered, or computed and remembered. The number is read
+        first and outside any transaction (one round trip, no BEGIN/ROLLBACK), so an answer
+        is never older than the number it is kept under."""
+        if self.capacity <= 0:
+            return await compute()
+        row = await db.first_row(GENERATION)
+        generation = int(row[0]) if row else 0
+        if generation == self._generation and (hit := self._answers.get(key)) is not None:
+            SEARCHES.labels("hit").inc()
+            return hit
+        SEARCHES.labels("miss").inc()
+        answer = await compute()
+        if generation < self._generation or len(answer) > self.capacity:
+            return answer  # computed for a request that started before the last change
         if generation > self._generation:
-            self._results.clear()
+            self._answers.clear()
             self._generation = generation
-        self._results[key] = result
+        self._answers[key] = answer
+        return answer
 
 
 def get_search_cache(request: Request) -> SearchCache:

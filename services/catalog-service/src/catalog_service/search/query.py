@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog_service.datasets.models import PUBLISHED, Dataset, DatasetFacet
 from catalog_service.search.backends import search_backend
-from catalog_service.search.cache import CachedResult, SearchCache, query_key
 
 FACETS = ("theme", "license", "format", "organization", "keyword", "municipality")
 SORT_KEYS = ("relevance", "modified", "created", "title", "name", "id")
@@ -135,23 +134,6 @@ def top_facets(
     return facets
 
 
-async def search(
-    session: AsyncSession, query: SearchQuery, cache: SearchCache | None = None
-) -> SearchResult:
-    """The result of `query`, from `cache` when the catalogue has not changed since."""
-    if cache is None or cache.capacity <= 0:
-        return await _search(session, query)
-    generation = await cache.generation(session)
-    key = query_key(query)
-    hit = cache.get(generation, key)
-    if hit is not None:
-        return SearchResult(hit.count, await datasets_in_order(session, hit.ids), hit.facets)
-    result = await _search(session, query)
-    ids = tuple(ds.id for ds in result.datasets)
-    cache.put(generation, key, CachedResult(result.count, ids, result.facets))
-    return result
-
-
 async def datasets_in_order(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Dataset]:
     """The datasets of `ids` that still exist, in the order of `ids`."""
     if not ids:
@@ -160,7 +142,7 @@ async def datasets_in_order(session: AsyncSession, ids: Sequence[uuid.UUID]) -> 
     return [found[i] for i in ids if i in found]
 
 
-async def _search(session: AsyncSession, query: SearchQuery) -> SearchResult:
+async def search(session: AsyncSession, query: SearchQuery) -> SearchResult:
     if session.get_bind().dialect.name == "postgresql":
         from catalog_service.search.postgres import search_postgres
 

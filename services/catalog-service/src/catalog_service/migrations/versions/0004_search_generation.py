@@ -1,4 +1,4 @@
-"""search: a generation number that every change to the searched tables bumps
+"""search: a generation number that every change to what search answers show bumps
 
 Revision ID: 0004
 Revises: 0003
@@ -33,8 +33,9 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$"""
-POSTGRES_TABLES = ("datasets", "dataset_search")
-SQLITE_TABLES = ("datasets", "dataset_facets")  # the FTS table changes only with its dataset
+SHOWN = ("datasets", "distributions", "organizations")
+POSTGRES_TABLES = (*SHOWN, "dataset_search")
+SQLITE_TABLES = (*SHOWN, "dataset_facets")  # the FTS table changes only with its dataset
 
 
 def upgrade() -> None:

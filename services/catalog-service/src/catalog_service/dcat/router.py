@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -146,6 +147,11 @@ async def _stream_turtle(
         if len(rows) < STREAM_BATCH:
             return
         after = rows[-1].id
+        # A batch's graph is a web of cycles; collect it now rather than when the collector's
+        # thresholds come round (raised after startup, see servicekit.runtime), which let the
+        # export grow by 180 MiB instead of 40. Cheap: the startup heap is frozen.
+        del graph, rows, orgs
+        gc.collect()
 
 
 for _ext in ("ttl", "rdf", "jsonld"):

@@ -39,8 +39,8 @@ def _stats(client: httpx.Client, url: str) -> dict[str, int]:
 
 
 def measure(backend: str, quick: bool, tmp: Path) -> list[dict[str, Any]]:
-    paced = 40 if quick else 400
-    backlog = 1000 if quick else 10_000
+    paced = 30 if quick else 400
+    backlog = 500 if quick else 10_000
     nats = NatsServer(tmp / f"nats-{backend}", log_file=tmp / f"nats-{backend}.log")
     nats.start()
     try:

@@ -254,8 +254,9 @@ def _side_by_side(
     stack: Stack, path: str, concurrency: int, seconds: float, rounds: int, headers: list[str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Alternate direct and proxied rounds, so both see the same machine load."""
-    load(stack.upstream_port, path, concurrency, 1.0)  # warm-up
-    load(stack.gateway_port, path, concurrency, 1.0, headers)
+    warmup = seconds / 2
+    load(stack.upstream_port, path, concurrency, warmup)
+    load(stack.gateway_port, path, concurrency, warmup, headers)
     direct, proxied = [], []
     for _ in range(rounds):
         direct.append(load(stack.upstream_port, path, concurrency, seconds))
@@ -270,7 +271,7 @@ def _median(results: list[dict[str, Any]], key: str) -> float:
 def run(quick: bool = False) -> list[dict[str, Any]]:
     # Short alternating rounds and the median of the per-round ratios: on a shared machine
     # the load of other processes changes within seconds, and both sides of a pair see the same.
-    seconds, rounds = (1.5, 2) if quick else (3.0, 5)
+    seconds, rounds = (1.0, 2) if quick else (3.0, 5)
     figures: list[dict[str, Any]] = []
     with Stack() as stack:
         for name, path, target, headers in (

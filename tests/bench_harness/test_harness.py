@@ -37,7 +37,7 @@ def test_regression_flags_only_a_drop_beyond_fifteen_percent():
 
 
 def test_benchmarks_are_discovered_by_name():
-    assert {"http_bench", "events_bench"} <= set(discover())
+    assert {"platform_bench", "events_bench"} <= set(discover())
     assert discover(["events"]) == ["events_bench"]
 
 

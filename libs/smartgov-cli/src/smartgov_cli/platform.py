@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,8 +68,16 @@ def free_ports() -> dict[str, int]:
     return {c.name: port for c, port in zip(COMPONENTS, ports, strict=True)}
 
 
-def migrate(component: Component, env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-m", component.module, "migrate"], env=env, check=True)
+def migrate(components: Sequence[Component], env: dict[str, str]) -> None:
+    """Each component's schema upgraded, side by side: every one is its own database, and a
+    migration process spends most of its time importing the service."""
+    running = {
+        c.name: subprocess.Popen([sys.executable, "-m", c.module, "migrate"], env=env)
+        for c in components
+    }
+    failed = [name for name, process in running.items() if process.wait() != 0]
+    if failed:
+        raise RuntimeError(f"migration failed: {', '.join(failed)} (see its output above)")
 
 
 @dataclass
@@ -102,9 +111,7 @@ class Platform:
         )
 
     def migrate_all(self) -> None:
-        env = self.env()
-        for component in COMPONENTS:
-            migrate(component, env)
+        migrate(COMPONENTS, self.env())
 
     def start_children(self) -> None:
         for component in COMPONENTS:

@@ -19,10 +19,8 @@ import asyncio
 import copy
 import itertools
 import random
-import tempfile
 import time
 from collections import Counter
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,10 +28,8 @@ from typing import Any
 import httpx
 
 from bench.figures import figure
-from bench.settings import backends, database
-from smartgov_cli.components import COMPONENTS
 from smartgov_cli.demo import dev_auth, seed
-from smartgov_cli.platform import Platform, free_ports
+from smartgov_cli.platform import Platform
 from usecase_service import demo as usecase_demo
 
 MUN = "musterstadt"
@@ -192,30 +188,10 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
 
 
-def run(quick: bool) -> list[dict[str, Any]]:
-    backend = backends()[-1]
+def measure(platform: Platform, backend: str, quick: bool) -> list[dict[str, Any]]:
+    """On a running platform started with ENV (dev auth, no rate limits)."""
     seconds = 8.0 if quick else 60.0
-    with tempfile.TemporaryDirectory(prefix="smartgov-bench-load-") as tmp, ExitStack() as stack:
-        data_dir = Path(tmp)
-        urls = {
-            c.name: stack.enter_context(database(backend, data_dir, f"load_{c.name}"))
-            for c in COMPONENTS
-        }
-        platform = Platform(
-            data_dir,
-            ports=free_ports(),
-            log_dir=data_dir / "logs",
-            database_urls=urls,
-            env_overrides=ENV,
-        )
-        try:
-            platform.start_nats()
-            platform.migrate_all()
-            platform.start_children()
-            platform.wait_ready()
-            tally, measured = asyncio.run(scenario(platform, data_dir, seconds))
-        finally:
-            platform.stop()
+    tally, measured = asyncio.run(scenario(platform, platform.data_dir, seconds))
     count = len(tally.latencies)
     errors = sum(tally.errors.values())
     mix = ", ".join(f"{k} {v}" for k, v in sorted(tally.by_kind.items()))

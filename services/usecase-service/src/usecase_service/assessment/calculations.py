@@ -17,8 +17,13 @@ DEVELOPMENT = {LineItemKind.DEVELOPMENT_COST, LineItemKind.DEVELOPMENT_BENEFIT}
 
 
 def npv(rate: float, flows: Sequence[float]) -> float:
-    """Net present value of `flows[t]` at year t."""
-    return sum(flow / (1 + rate) ** t for t, flow in enumerate(flows))
+    """Net present value of `flows[t]` at year t (Horner's scheme in 1 / (1 + rate): no powers,
+    which matters because `irr` evaluates it at 800 rates)."""
+    factor = 1 / (1 + rate)
+    total = 0.0
+    for flow in reversed(flows):
+        total = total * factor + flow
+    return total
 
 
 def irr(flows: Sequence[float]) -> float | None:

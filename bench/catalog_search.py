@@ -114,16 +114,13 @@ async def generate(url: str, n: int) -> None:
     await db.dispose()
 
 
-def start_service(
-    url: str, storage: Path, search_cache: bool = True
-) -> tuple[subprocess.Popen[bytes], str]:
+def start_service(url: str, storage: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
         **os.environ, "CATALOG_DATABASE_URL": url, "CATALOG_PORT": str(port),
         "SMARTGOV_NATS_URL": f"nats://127.0.0.1:{free_port()}",  # none: events wait in the outbox
         "SMARTGOV_LOG_LEVEL": "WARNING", "CATALOG_STORAGE_DIR": str(storage),
         "SMARTGOV_DB_POOL_SIZE": "10",
-        **({} if search_cache else {"CATALOG_SEARCH_CACHE_MIB": "0"}),
     }  # fmt: skip
     proc = subprocess.Popen(
         [sys.executable, "-m", "catalog_service", "serve"], env=env,
@@ -143,19 +140,28 @@ def rss_peak_kib(pid: int) -> int:
 FACET_FIELDS = '["groups","res_format","license_id","organization","tags"]'
 
 
-async def search_load(base: str, seconds: float, concurrency: int) -> dict[str, float]:
+async def search_load(
+    base: str, seconds: float, concurrency: int, distinct: bool = False
+) -> dict[str, float]:
     """package_search with each word of WORDS in turn and five facets, from the load generator
-    (a separate process), for `seconds` after a warm-up."""
-    queries = [urlencode({"q": word, "facet.field": FACET_FIELDS, "rows": 10}) for word in WORDS]
+    (a separate process), for `seconds` after a warm-up. `distinct`: every request a query not
+    asked before (each word with its own page offset), so none is answered from a cache."""
+    if distinct:
+        pages = [{"q": w, "start": s} for s in range(1, 200) for w in WORDS]
+        random.Random(5).shuffle(pages)
+    else:
+        pages = [{"q": w} for w in WORDS]
+    queries = [urlencode({**p, "facet.field": FACET_FIELDS, "rows": 10}) for p in pages]
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         # Warm-up: each query of the mix once, as Solr runs its warming queries after a
-        # commit (with the cache on it fills it, with it off it fills PostgreSQL's buffers).
-        for query in queries:
+        # commit (it fills the cache; distinct queries warm only PostgreSQL's buffers).
+        for word in WORDS:
+            query = urlencode({"q": word, "facet.field": FACET_FIELDS, "rows": 10})
             answer = await client.get(f"/api/3/action/package_search?{query}")
             assert answer.is_success, answer.text[:200]
     result = await asyncio.to_thread(
         load, f"{base}/api/3/action/package_search", concurrency=concurrency,
-        duration=seconds, warmup=1.0, queries=queries,
+        duration=seconds, warmup=0 if distinct else 1.0, queries=queries,
     )  # fmt: skip
     assert result.errors == 0, result.statuses
     return {
@@ -220,6 +226,11 @@ async def bench(url: str, n: int, seconds: float, packages: int, export: bool = 
             print(
                 "package_search (text + 5 facets):",
                 await search_load(base, seconds, 8),
+                flush=True,
+            )
+            print(
+                "package_search, queries never asked before:",
+                await search_load(base, seconds, 8, distinct=True),
                 flush=True,
             )
             if export:

@@ -24,7 +24,7 @@ def _load(url: str, quick: bool) -> LoadResult:
 def measure(platform: Platform, quick: bool) -> list[dict[str, Any]]:
     """On a freshly started platform (idle memory is read first). Each component's figure is
     paired with a baseline measured right before it, so both see the same machine load (this
-    machine is shared and noisy)."""
+    machine is shared and noisy); a quick run measures the baseline once."""
     figures = []
     with serve(["-m", "bench.apps.raw", "{port}"]) as raw:
         ceiling = _load(f"{raw.url}/healthz", quick)
@@ -35,8 +35,9 @@ def measure(platform: Platform, quick: bool) -> list[dict[str, Any]]:
             name = component.name
             pid = platform.children[name].pid
             idle = rss_mb(pid)
-            baseline = _load(f"{hello.url}/healthz", quick)
-            baselines.append(baseline)
+            if not (quick and baselines):
+                baselines.append(_load(f"{hello.url}/healthz", quick))
+            baseline = baselines[-1]
             result = _load(f"{platform.url(name)}/healthz", quick)
             loaded = rss_mb(pid)
             figures += [

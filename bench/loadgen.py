@@ -164,15 +164,15 @@ async def run_load(
     headers: dict[str, str] | None = None,
     queries: Sequence[str] = (),
 ) -> LoadResult:
-    """`queries`: a mix of query strings sent in turn (each connection starts elsewhere in
-    it), instead of the url's own."""
+    """`queries`: a mix of query strings sent in turn (the connections start evenly spread
+    over it), instead of the url's own."""
     urls = [f"{url.split('?', 1)[0]}?{q}" for q in queries] or [url]
     raws = [build_request(u, method, body, headers)[2] for u in urls]
     host, port, _ = build_request(url, method, body, headers)
     stats = _Stats()
     stop = asyncio.Event()
     workers = [
-        asyncio.create_task(_worker(host, port, raws, i * 7, stats, stop))
+        asyncio.create_task(_worker(host, port, raws, i * len(raws) // concurrency, stats, stop))
         for i in range(concurrency)
     ]
     await asyncio.sleep(warmup)

@@ -1,6 +1,6 @@
 """Load held (issue 7): a bounded, realistic mix through the gateway of the real platform
 (nats-server, gateway and three services as `smartgov up` starts them, dev auth on, rate
-limits off), 60 s (quick: 8 s) after a short warm-up, at a fixed concurrency:
+limits off), 60 s (quick: 6 s) after a short warm-up, at a fixed concurrency:
 
 - reads 50%: list use cases, one use case, list datasets, one dataset;
 - searches 25%: CKAN `package_search` and `/api/v1/datasets?q=`;
@@ -190,7 +190,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def measure(platform: Platform, backend: str, quick: bool) -> list[dict[str, Any]]:
     """On a running platform started with ENV (dev auth, no rate limits)."""
-    seconds = 8.0 if quick else 60.0
+    seconds = 6.0 if quick else 60.0
     tally, measured = asyncio.run(scenario(platform, platform.data_dir, seconds))
     count = len(tally.latencies)
     errors = sum(tally.errors.values())

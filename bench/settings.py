@@ -20,7 +20,7 @@ class Durations:
 
 
 def durations(quick: bool) -> Durations:
-    return Durations(warmup=0.5, measure=2.0) if quick else Durations(warmup=3.0, measure=15.0)
+    return Durations(warmup=0.3, measure=1.5) if quick else Durations(warmup=3.0, measure=15.0)
 
 
 def postgres_admin_url() -> str | None:

@@ -41,6 +41,13 @@ def test_irr_of_flows_that_never_change_sign_is_none():
     assert irr([0, 0]) is None
 
 
+def test_irr_of_flows_with_two_sign_changes_is_the_root_closest_to_zero():
+    # -100 + 230 x - 132 x^2 = 0 at 1 + r = 1.1 and 1.2: two rates of return
+    assert irr([-100, 230, -132]) == pytest.approx(0.1, abs=1e-9)
+    assert irr([100, -230, 132]) == pytest.approx(0.1, abs=1e-9)
+    assert irr([-100, 100, -100]) is None  # two sign changes, no real root
+
+
 def test_irr_of_a_loss_is_negative():
     flows = [-1000, 300, 300, 300]
     assert irr(flows) == pytest.approx(npf.irr(flows), abs=1e-9)

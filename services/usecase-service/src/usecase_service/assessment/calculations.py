@@ -29,9 +29,18 @@ def npv(rate: float, flows: Sequence[float]) -> float:
 def irr(flows: Sequence[float]) -> float | None:
     """The internal rate of return closest to 0, or None where the flows never change sign
     (or no root lies between -99 % and +10,000 %)."""
-    signs = {math.copysign(1, f) for f in flows if f != 0}
-    if len(signs) < 2:
+    signs = [math.copysign(1, f) for f in flows if f != 0]
+    changes = sum(a != b for a, b in zip(signs, signs[1:], strict=False))
+    if changes == 0:
         return None
+    low, high = -0.99, 100.0
+    if changes == 1:
+        # Descartes' rule of signs (in 1 / (1 + r) > 0): exactly one root above -100 %, so
+        # when it lies in the range it is the answer, and no scan for others is needed.
+        f_low, f_high = npv(low, flows), npv(high, flows)
+        if f_low == 0 or f_high == 0:
+            return low if f_low == 0 else high
+        return _bisect(flows, low, high) if f_low * f_high < 0 else None
     # Scan 1 + r on a log grid from 0.01 to 101 for sign changes, then bisect each bracket.
     grid = [0.01 * 10_100 ** (k / 800) - 1 for k in range(801)]
     roots: list[float] = []

@@ -7,6 +7,7 @@ Conventions: t = 0 is the base year; flows of year t are discounted by (1 + i)^t
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 from collections.abc import Sequence
 
 from usecase_service.assessment.schemas import AssessmentInput, AssessmentResult, YearFlow
@@ -30,7 +31,7 @@ def irr(flows: Sequence[float]) -> float | None:
     """The internal rate of return closest to 0, or None where the flows never change sign
     (or no root lies between -99 % and +10,000 %)."""
     signs = [math.copysign(1, f) for f in flows if f != 0]
-    changes = sum(a != b for a, b in zip(signs, signs[1:], strict=False))
+    changes = sum(a != b for a, b in pairwise(signs))
     if changes == 0:
         return None
     low, high = -0.99, 100.0

@@ -7,8 +7,8 @@ Conventions: t = 0 is the base year; flows of year t are discounted by (1 + i)^t
 from __future__ import annotations
 
 import math
-from itertools import pairwise
 from collections.abc import Sequence
+from itertools import pairwise
 
 from usecase_service.assessment.schemas import AssessmentInput, AssessmentResult, YearFlow
 from usecase_service.vocab import CriterionCategory, LineItemKind

@@ -175,6 +175,7 @@ class Stack:
 
     def __enter__(self) -> Stack:
         from servicekit.identity import generate_keypair
+        from servicekit.migrations import upgrade
         from servicekit.testing.nats import NatsServer
 
         self.nats = NatsServer(self.tmp / "nats")
@@ -199,7 +200,7 @@ class Stack:
             ),
         }
         self.env = env
-        subprocess.run([sys.executable, "-m", "gateway", "migrate"], env=env, check=True)
+        upgrade("gateway:migrations", env["GATEWAY_DATABASE_URL"])
         log = open(self.tmp / "upstream.log", "wb")
         self.children.append(
             subprocess.Popen(

@@ -74,8 +74,9 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     )
     env = platform.env()
     targets = [BY_NAME[args.service]] if args.service else list(COMPONENTS)
-    migrate(targets, env)
-    print(f"migrated: {', '.join(c.name for c in targets)}")
+    for component in targets:
+        migrate([component], env)
+        print(f"{component.name}: migrated")
     return 0
 
 

@@ -272,7 +272,7 @@ def _median(results: list[dict[str, Any]], key: str) -> float:
 def run(quick: bool = False) -> list[dict[str, Any]]:
     # Short alternating rounds and the median of the per-round ratios: on a shared machine
     # the load of other processes changes within seconds, and both sides of a pair see the same.
-    seconds, rounds = (1.0, 2) if quick else (3.0, 5)
+    seconds, rounds = (0.75, 2) if quick else (3.0, 5)
     figures: list[dict[str, Any]] = []
     with Stack() as stack:
         for name, path, target, headers in (

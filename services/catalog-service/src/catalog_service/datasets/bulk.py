@@ -136,11 +136,14 @@ async def insert_many(
             )
             for d in dists
         ]
-    await session.execute(insert(Dataset), rows)
+    # Core inserts on the tables: the rows are complete column dicts already, and the ORM's
+    # bulk path would walk each of them through its persistence machinery again.
+    tables = Dataset.metadata.tables
+    await session.execute(insert(tables[Dataset.__tablename__]), rows)
     if dist_rows:
-        await session.execute(insert(Distribution), dist_rows)
+        await session.execute(insert(tables[Distribution.__tablename__]), dist_rows)
     if facet_rows:
-        await session.execute(insert(DatasetFacet), facet_rows)
+        await session.execute(insert(tables[DatasetFacet.__tablename__]), facet_rows)
     await backend.index_many(session, index_params)
     await outbox.emit_many(session, events)
     return [r["id"] for r in rows]

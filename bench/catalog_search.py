@@ -33,6 +33,7 @@ sys.path.insert(0, str(HERE.parent / "services" / "catalog-service" / "tests"))
 sys.path.insert(0, str(HERE.parent))  # run as a script: `bench` is importable
 
 from bench.loadgen import load  # noqa: E402
+from bench.processes import serve  # noqa: E402
 from catalog_service.database import Base, tenants  # noqa: E402
 from catalog_service.datasets.indexing import document, facet_values, search_entry  # noqa: E402
 from catalog_service.datasets.models import Dataset, DatasetFacet, Distribution  # noqa: E402
@@ -172,8 +173,8 @@ async def search_load(
 
 
 async def harvest_rate(url: str, packages: int) -> dict[str, float]:
-    from fake_ckan import FakeCkan, make_package, serve
-
+    """A harvest run of `packages` new records from the fake CKAN, served by its own
+    process (`bench/apps/fake_ckan.py`)."""
     db = Database(url)
     async with db.transaction() as session:
         org = await session.scalar(select(Organization.id).limit(1))
@@ -182,7 +183,8 @@ async def harvest_rate(url: str, packages: int) -> dict[str, float]:
             url="http://placeholder", kind="ckan",
         )  # fmt: skip
         session.add(source)
-    async with serve(FakeCkan([make_package(i) for i in range(packages)])) as fake:
+    fake_args = ["-m", "bench.apps.fake_ckan", "{port}", str(packages)]
+    with serve(fake_args, ready_path="/api/3/action/package_list") as fake:
         async with db.transaction() as session:
             await session.execute(
                 update(HarvestSource).where(HarvestSource.id == source.id).values(url=fake.url)

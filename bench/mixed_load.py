@@ -1,6 +1,6 @@
 """Load held (issue 7): a bounded, realistic mix through the gateway of the real platform
 (nats-server, gateway and three services as `smartgov up` starts them, dev auth on, rate
-limits off), 60 s (quick: 6 s) after a short warm-up, at a fixed concurrency:
+limits off), 60 s (quick: 6 s) after a short warm-up (3 s; quick 1.5 s), at a fixed concurrency:
 
 - reads 50%: list use cases, one use case, list datasets, one dataset;
 - searches 25%: CKAN `package_search` and `/api/v1/datasets?q=`;
@@ -96,12 +96,14 @@ async def prepare(client: httpx.AsyncClient, auth: Any) -> World:
     return World(use_cases, datasets, contributions, owned)
 
 
-async def drive(base: str, auth: Any, world: World, seconds: float) -> tuple[Tally, float]:
+async def drive(
+    base: str, auth: Any, world: World, seconds: float, warmup: float = WARMUP
+) -> tuple[Tally, float]:
     tally = Tally()
     editor = auth("editor", MUN)
     participants = itertools.count()
     kinds = [k for k, weight in MIX.items() for _ in range(weight)]
-    measuring_from = time.perf_counter() + WARMUP
+    measuring_from = time.perf_counter() + warmup
     until = measuring_from + seconds
 
     async def timed(kind: str, request: Any) -> httpx.Response | None:
@@ -175,12 +177,14 @@ async def drive(base: str, auth: Any, world: World, seconds: float) -> tuple[Tal
     return tally, seconds
 
 
-async def scenario(platform: Platform, data_dir: Path, seconds: float) -> tuple[Tally, float]:
+async def scenario(
+    platform: Platform, data_dir: Path, seconds: float, warmup: float = WARMUP
+) -> tuple[Tally, float]:
     await seed(platform.gateway_url, data_dir)
     auth = dev_auth(data_dir)
     async with httpx.AsyncClient(base_url=platform.gateway_url, timeout=30) as client:
         world = await prepare(client, auth)
-    return await drive(platform.gateway_url, auth, world, seconds)
+    return await drive(platform.gateway_url, auth, world, seconds, warmup)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -190,8 +194,8 @@ def percentile(values: list[float], q: float) -> float:
 
 def measure(platform: Platform, backend: str, quick: bool) -> list[dict[str, Any]]:
     """On a running platform started with ENV (dev auth, no rate limits)."""
-    seconds = 6.0 if quick else 60.0
-    tally, measured = asyncio.run(scenario(platform, platform.data_dir, seconds))
+    seconds, warmup = (6.0, 1.5) if quick else (60.0, WARMUP)
+    tally, measured = asyncio.run(scenario(platform, platform.data_dir, seconds, warmup))
     count = len(tally.latencies)
     errors = sum(tally.errors.values())
     mix = ", ".join(f"{k} {v}" for k, v in sorted(tally.by_kind.items()))

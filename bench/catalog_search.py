@@ -115,7 +115,10 @@ async def generate(url: str, n: int) -> None:
     await db.dispose()
 
 
-def start_service(url: str, storage: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_service(
+    url: str, storage: Path, wait: bool = True
+) -> tuple[subprocess.Popen[bytes], str]:
+    """The service as its own process; `wait=False` returns at once (see `wait_http`)."""
     port = free_port()
     env = {
         **os.environ, "CATALOG_DATABASE_URL": url, "CATALOG_PORT": str(port),
@@ -127,7 +130,8 @@ def start_service(url: str, storage: Path) -> tuple[subprocess.Popen[bytes], str
         [sys.executable, "-m", "catalog_service", "serve"], env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    wait_for_port(port, timeout=60)
+    if wait:
+        wait_for_port(port, timeout=60)
     return proc, f"http://127.0.0.1:{port}"
 
 

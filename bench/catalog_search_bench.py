@@ -29,6 +29,7 @@ from bench.catalog_search import (
     start_service,
 )
 from bench.figures import figure
+from bench.processes import wait_http
 from bench.settings import backends, database
 from servicekit.migrations import upgrade
 
@@ -38,12 +39,14 @@ CONCURRENCY = 8
 
 
 async def measure(url: str, sizes: dict[str, int]) -> dict[str, Any]:
-    started = time.perf_counter()
-    await generate(url, sizes["datasets"])
-    generated = time.perf_counter() - started
     with tempfile.TemporaryDirectory(prefix="smartgov-bench-catalog-") as storage:
-        proc, base = start_service(url, Path(storage))
+        # the service starts while the data is generated; nothing is measured before both end
+        proc, base = start_service(url, Path(storage), wait=False)
         try:
+            started = time.perf_counter()
+            await generate(url, sizes["datasets"])
+            generated = time.perf_counter() - started
+            wait_http(f"{base}/healthz", process=proc)
             search = await search_load(base, sizes["seconds"], CONCURRENCY)
             uncached = await search_load(
                 base, sizes["uncached_seconds"], CONCURRENCY, distinct=True

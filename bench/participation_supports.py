@@ -246,14 +246,15 @@ async def run(url: str, quick: bool, workers: int, supports: int | None = None) 
         )
         db = Database(url)
         try:
-            wait_for_port(port, timeout=180)
-            base = f"http://127.0.0.1:{port}"
-            await wait_healthy(base)
             participants = 500 if quick else 2000
             per_participant = 4 if quick else 10
             if supports:
                 per_participant = max(1, supports // participants)
+            # seeded while the workers start; nothing is measured before both are done
             seeded = await seed_process(db, contributions=200, participants=participants)
+            wait_for_port(port, timeout=180)
+            base = f"http://127.0.0.1:{port}"
+            await wait_healthy(base)
             headers = [headers_for(signer, f"bench-{i}") for i in range(participants)]
             jobs = [
                 (headers[p], seeded["contributions"][(p + k * 7) % 200])

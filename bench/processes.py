@@ -68,9 +68,11 @@ def serve(
     port: int | None = None,
     ready_path: str = "/healthz",
     log: Path | None = None,
+    wait: bool = True,
 ) -> Iterator[Served]:
     """Run `python <args>` with `{port}` in args replaced by a free port; yields once
-    `ready_path` answers 200; SIGTERM (then SIGKILL) afterwards."""
+    `ready_path` answers 200 (`wait=False`: at once, so the caller can prepare data while
+    the process imports, and calls `wait_http` itself); SIGTERM (then SIGKILL) afterwards."""
     port = port or free_port()
     command = [sys.executable, *(a.replace("{port}", str(port)) for a in args)]
     output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
@@ -78,7 +80,8 @@ def serve(
         command, env={**os.environ, **(env or {})}, cwd=ROOT, stdout=output, stderr=output
     )
     try:
-        wait_http(f"http://127.0.0.1:{port}{ready_path}", process=process)
+        if wait:
+            wait_http(f"http://127.0.0.1:{port}{ready_path}", process=process)
         yield Served(process, port)
     finally:
         if process.poll() is None:

@@ -27,7 +27,7 @@ import orjson
 
 from bench.figures import figure
 from bench.loadgen import load
-from bench.processes import serve
+from bench.processes import serve, wait_http
 from bench.settings import backends, database, durations
 from servicekit.db import Database, utcnow
 from servicekit.identity import (
@@ -146,8 +146,6 @@ def run(quick: bool) -> list[dict[str, Any]]:
         database(backend, Path(tmp), "usecase") as url,
     ):
         upgrade("usecase_service:migrations", url)
-        ids = asyncio.run(seed(url))
-        ranking = asyncio.run(ranking_ms(url, 5 if quick else 20))
         nats = NatsServer(Path(tmp) / "nats")
         nats.start()
         env = {
@@ -157,18 +155,22 @@ def run(quick: bool) -> list[dict[str, Any]]:
             "SMARTGOV_LOG_LEVEL": "WARNING",
         }
         try:
-            with serve(["-m", "bench.apps.hello", "serve", "--port", "{port}"]) as hello:
-                baseline = load(
-                    f"{hello.url}/healthz",
-                    concurrency=CONCURRENCY,
-                    duration=d.measure,
-                    warmup=d.warmup,
-                )
             with serve(
                 ["-m", "usecase_service", "serve", "--port", "{port}"],
                 env=env,
                 log=Path(tmp) / "usecase.log",
+                wait=False,  # it starts while the data is seeded; nothing is measured yet
             ) as service:
+                ids = asyncio.run(seed(url))
+                wait_http(f"{service.url}/healthz", process=service.process)
+                ranking = asyncio.run(ranking_ms(url, 5 if quick else 20))
+                with serve(["-m", "bench.apps.hello", "serve", "--port", "{port}"]) as hello:
+                    baseline = load(
+                        f"{hello.url}/healthz",
+                        concurrency=CONCURRENCY,
+                        duration=d.measure,
+                        warmup=d.warmup,
+                    )
                 get = load(
                     f"{service.url}/api/v1/use-cases/{ids[len(ids) // 2]}",
                     concurrency=CONCURRENCY,

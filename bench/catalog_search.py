@@ -29,7 +29,6 @@ import httpx
 from sqlalchemy import insert, select, text, update
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "services" / "catalog-service" / "tests"))
 sys.path.insert(0, str(HERE.parent))  # run as a script: `bench` is importable
 
 from bench.loadgen import load  # noqa: E402

@@ -3,32 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import date
 
 import pytest
 
-from usecase_service.portfolio.ranking import rank, totals
+from usecase_service.portfolio.ranking import Candidate, rank, totals
 
 WEIGHTS = {"economic": 40, "qualitative": 30, "support": 20, "urgency": 10}
-
-
-@dataclass(frozen=True)
-class Candidate:
-    id: uuid.UUID
-    title: str
-    status: str
-    priority: str | None
-    progress: int
-    npv_total: float | None
-    benefit_cost_ratio: float | None
-    strategic_score: float | None
-    urgency_score: float | None
-    supports: int
-    investment: float
-    yearly_savings: float
-    planned_start: date | None
-    planned_end: date | None
 
 
 def candidate(title: str, **kw) -> Candidate:

@@ -37,7 +37,9 @@ def query_key(query: SearchQuery) -> tuple[Any, ...]:
     def optional(items: list[Any] | None) -> tuple[Any, ...] | None:
         return None if items is None else tuple(sorted(map(str, items)))
 
-    internal = query.visibility.internal
+    visibility = query.visibility
+    # without include_internal everyone sees the published datasets: one key for all callers
+    internal = visibility.internal if visibility.include_internal else frozenset()
     return (
         (query.text or "").strip(),
         values(query.filters),
@@ -50,7 +52,7 @@ def query_key(query: SearchQuery) -> tuple[Any, ...]:
         query.created_from,
         query.created_to,
         None if internal is None else tuple(sorted(internal)),
-        query.visibility.include_internal,
+        visibility.include_internal,
         tuple(query.sort),
         query.offset,
         query.limit,

@@ -13,12 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog_service.datasets.models import Dataset
 from catalog_service.search.backends import PostgresSearch, pg_search
-from catalog_service.search.query import (
-    SearchQuery,
-    SearchResult,
-    datasets_in_order,
-    top_facets,
-)
+from catalog_service.search.query import SearchQuery, SearchResult, top_facets
 
 _DATASET_SORTS = {
     "created": Dataset.metadata_created,
@@ -129,7 +124,10 @@ async def search_postgres(session: AsyncSession, query: SearchQuery) -> SearchRe
     else:
         counts, total = {}, row.head or 0
     ids = [uuid.UUID(str(i)) for i in row.ids or []]
-    datasets = await datasets_in_order(session, ids)
+    datasets: list[Dataset] = []
+    if ids:
+        found = {d.id: d for d in await session.scalars(select(Dataset).where(Dataset.id.in_(ids)))}
+        datasets = [found[i] for i in ids if i in found]
     counted_values = [(*key.split(":", 1), n) for key, n in counts.items()]
     return SearchResult(
         count=total,

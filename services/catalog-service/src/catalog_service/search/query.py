@@ -4,7 +4,6 @@ full text, facet filters, visibility, sort, offset paging and facet counts."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -132,14 +131,6 @@ def top_facets(
         values.sort(key=lambda item: (-item[1], item[0]))
         del values[query.facet_limit :]
     return facets
-
-
-async def datasets_in_order(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Dataset]:
-    """The datasets of `ids` that still exist, in the order of `ids`."""
-    if not ids:
-        return []
-    found = {d.id: d for d in await session.scalars(select(Dataset).where(Dataset.id.in_(ids)))}
-    return [found[i] for i in ids if i in found]
 
 
 async def search(session: AsyncSession, query: SearchQuery) -> SearchResult:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
-from dataclasses import dataclass, fields
-from datetime import date
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import select
@@ -25,31 +23,9 @@ from usecase_service.vocab import Status, Visibility
 OUT_OF_PORTFOLIO = (Status.REJECTED.value, Status.RETIRED.value)
 
 
-@dataclass(slots=True)
-class _Candidate:
-    """A use case as the ranking reads it. Reading an attribute of a SQLAlchemy row costs
-    several times more than of a slots object: ranking 2,000 rows took 71 ms, copying them
-    into these first 2 ms plus 38 ms."""
-
-    id: uuid.UUID
-    title: str
-    status: str
-    priority: str | None
-    progress: int
-    npv_total: float | None
-    benefit_cost_ratio: float | None
-    strategic_score: float | None
-    urgency_score: float | None
-    supports: int
-    investment: float
-    yearly_savings: float
-    planned_start: date | None
-    planned_end: date | None
-
-
 # Core columns, not ORM attributes: 2,000 rows come back as plain rows, several times faster.
 TABLE = UseCase.__table__
-COLUMNS = tuple(TABLE.c[f.name] for f in fields(_Candidate))
+COLUMNS = tuple(TABLE.c[f.name] for f in fields(Candidate))
 
 
 async def _candidates(
@@ -64,7 +40,7 @@ async def _candidates(
         stmt = stmt.where(TABLE.c.visibility == Visibility.PUBLIC)
     async with db.sessions() as session:
         await tenants.require(session, municipality, field="query.municipality")
-        rows: list[Candidate] = [_Candidate(*row) for row in await session.execute(stmt)]
+        rows = [Candidate(*row) for row in await session.execute(stmt)]
         settings = await settings_for(session, municipality)
     return rows, PortfolioWeights(**settings.portfolio_weights)
 
